@@ -1,0 +1,221 @@
+"""The portal's application factory: wires extensions, blueprints, CLI and error pages."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, g, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+import config as settings
+from extensions import babel, csrf, htmx, limiter, login_manager
+from models import base as db_base
+from models.migrations import pending, upgrade
+from models.parties import load_session, memberships_of
+from views import access, filters
+from views.htmx import wants_block
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    403: (_l("Not allowed"), _l("Your role in this company does not allow this.")),
+    404: (_l("Not found"), _l("This page does not exist, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("The upload is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("Something went wrong on our side. Please try again.")),
+}
+
+
+def select_locale() -> str:
+    """The user's preference, else the chosen language of this browser, else the active
+    party's language, else the browser's Accept-Language."""
+    languages = settings.LANGUAGES
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    party = g.get("party")
+    if party is not None and party.language in languages:
+        return party.language
+    return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the portal app; `config` overrides settings read from the environment."""
+    app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR))
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+
+    database = db_base.bind(app.config["DATABASE_URL"])
+    app.extensions["database"] = database
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.session_protection = None  # the server-side session row is the protection
+    login_manager.user_loader(load_session)
+    login_manager.unauthorized_handler(_unauthorized)
+    limiter.init_app(app)
+
+    from views import account, auth, parties
+
+    for blueprint in (auth.bp, account.bp, parties.bp):
+        app.register_blueprint(blueprint)
+    access.public(app.view_functions["static"])
+
+    app.jinja_env.undefined = __import__("jinja2").StrictUndefined
+    app.jinja_env.globals.update(csrf_token=generate_csrf, languages=settings.LANGUAGES)
+    app.context_processor(_template_context)
+    filters.register(app)
+
+    @app.before_request
+    def _open_db():
+        if database.is_closed():
+            database.connect()
+
+    app.before_request(access.enforce)
+
+    @app.teardown_request
+    def _close_db(_exc):
+        if not database.is_closed():
+            database.close()
+
+    app.after_request(_security_headers)
+    _register_errors(app)
+    _register_cli(app)
+    return app
+
+
+def _template_context() -> dict:
+    memberships = []
+    if current_user.is_authenticated:
+        memberships = memberships_of(current_user)
+    return {
+        "party": g.get("party"),
+        "membership": g.get("membership"),
+        "memberships": memberships,
+        "locale": str(get_locale()),
+    }
+
+
+def _unauthorized():
+    """Not signed in (or the session ended): go to sign-in; htmx navigates the whole page."""
+    from views.htmx import redirect_to
+
+    target = url_for("auth.signin", next=request.full_path if request.method == "GET" else None)
+    if request.htmx:
+        response = redirect_to(target)
+        response.status_code = 401
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect_to(target)
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static":
+        response.vary.add("HX-Request")
+        response.vary.add("Cookie")
+        if current_user.is_authenticated:
+            # private pages: neither the browser nor a proxy keeps a copy
+            response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    def render_error(code: int, message=None):
+        title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+        html = render_template("errors/error.html", code=code, title=title, message=message or text)
+        response = app.make_response((html, code))
+        if wants_block():
+            # an htmx region asked: show the error in the page's main area instead
+            response.headers["HX-Retarget"] = "#main"
+            response.headers["HX-Reselect"] = "#main"
+            response.headers["HX-Reswap"] = "outerHTML"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_error(
+            400, _("This form has expired or was sent from elsewhere. Please try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        return render_error(error.code if error.code in ERROR_TEXTS else 400)
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        return render_error(500)
+
+
+def _register_cli(app: Flask) -> None:
+    @app.cli.group("db")
+    def db_group():
+        """Database schema."""
+
+    @db_group.command("upgrade")
+    def db_upgrade():
+        """Create the database or apply the migrations it lacks (keeps all data)."""
+        database = app.extensions["database"]
+        applied = upgrade(database)
+        click.echo(
+            f"Database: {len(applied)} migration(s) applied"
+            + (f": {', '.join(applied)}" if applied else ", already up to date.")
+        )
+
+    @db_group.command("status")
+    def db_status():
+        """List migrations not yet applied."""
+        todo = pending(app.extensions["database"])
+        click.echo("\n".join(todo) if todo else "Up to date.")
+
+    @app.cli.group("demo")
+    def demo_group():
+        """Demo data."""
+
+    @demo_group.command("load")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
+    def demo_load(if_empty):
+        """Fill an empty database with the demo (never a non-empty one)."""
+        from models.demo import DatabaseNotEmpty, load_demo
+
+        try:
+            load_demo()
+        except DatabaseNotEmpty:
+            if if_empty:
+                click.echo("Demo data: database already has data, left as it is.")
+                return
+            raise click.ClickException(
+                "The database is not empty; demo data is only loaded into an empty one."
+            ) from None
+        click.echo("Demo data loaded.")
+
+    @demo_group.command("signins")
+    def demo_signins():
+        """Print the demo sign-ins."""
+        from models.demo import DEMO_PASSWORD, DEMO_SIGNINS
+
+        click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
+        for email, who in DEMO_SIGNINS:
+            click.echo(f"  {email:<30} {who}")
+        click.echo("")

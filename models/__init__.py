@@ -1,0 +1,1 @@
+"""The domain: tables and the business rules over them. See DESIGN.md."""

@@ -1,0 +1,65 @@
+"""With CSRF protection on (as in production): forms and htmx requests need the token."""
+
+import re
+
+import pytest
+
+from models.parties import User
+from tests.conftest import make_app
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def csrf_app(tmp_path, template_db):
+    from extensions import limiter
+
+    app = make_app(tmp_path, template_db, WTF_CSRF_ENABLED=True)
+    limiter.reset()
+    yield app
+
+
+def token_from(html: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def test_state_changes_need_a_valid_token(csrf_app):
+    from tests.factories import make_member
+
+    user = make_member()
+    client = csrf_app.test_client()
+    # no token: refused, nobody signed in
+    response = client.post("/signin", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    # a wrong token: refused
+    response = client.post(
+        "/signin", data={"email": user.email, "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert response.status_code == 400
+    # the form's own token: accepted
+    token = token_from(client.get("/signin").get_data(as_text=True))
+    response = client.post(
+        "/signin", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303
+
+
+def test_htmx_sends_the_token_in_a_header(csrf_app):
+    from tests.factories import make_member
+
+    user = make_member(language="en")
+    client = csrf_app.test_client()
+    token = token_from(client.get("/signin").get_data(as_text=True))
+    client.post("/signin", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    page = client.get("/account/").get_data(as_text=True)
+    header_token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    without = client.post("/language", data={"language": "de"}, headers={"HX-Request": "true"})
+    assert without.status_code == 400
+    assert User.get_by_id(user.id).language == "en"
+    with_token = client.post(
+        "/language",
+        data={"language": "de"},
+        headers={"HX-Request": "true", "X-CSRFToken": header_token},
+    )
+    assert with_token.status_code in (204, 303)
+    assert User.get_by_id(user.id).language == "de"
