@@ -13,7 +13,11 @@ from werkzeug.exceptions import HTTPException
 
 import config as settings
 from extensions import babel, csrf, htmx, limiter, login_manager
+from models import audit as _audit  # noqa: F401 - every table module is imported once here
 from models import base as db_base
+from models import company as _company  # noqa: F401
+from models import schedules as _schedules  # noqa: F401
+from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import load_session, memberships_of
 from views import access, filters
@@ -70,9 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.unauthorized_handler(_unauthorized)
     limiter.init_app(app)
 
-    from views import account, auth, parties
+    from views import account, audit, auth, company, parties, schedules, team
 
-    for blueprint in (auth.bp, account.bp, parties.bp):
+    for blueprint in (auth.bp, account.bp, parties.bp, company.bp, schedules.bp, team.bp, audit.bp):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
 

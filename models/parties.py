@@ -12,6 +12,7 @@ from peewee import (
     BooleanField,
     CharField,
     DateTimeField,
+    DeferredForeignKey,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -67,6 +68,14 @@ class Party(BaseModel):
     active = BooleanField(default=True)
     version = IntegerField(default=1)  # bumped on every edit: detects stale forms
     created_at = DateTimeField(default=utcnow)
+    # Supplier defaults (F11), used for new relationships unless a relationship overrides them.
+    # Money in minor units of the party's currency.
+    default_min_order_minor = IntegerField(null=True)
+    default_credit_limit_minor = IntegerField(null=True)
+    default_payment_terms_days = IntegerField(null=True)
+    default_schedule = DeferredForeignKey(
+        "DeliverySchedule", null=True, on_delete="SET NULL", backref="+"
+    )
 
     @property
     def customer_type_label(self):

@@ -1,0 +1,135 @@
+"""The audit log (F43): who changed what in a party, when, with old and new values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+
+from .base import BaseModel, utcnow
+from .parties import Party, User
+
+# Areas and actions are stored as keys and translated when shown.
+AREA_LABELS = {
+    "company": _l("Company profile"),
+    "address": _l("Addresses"),
+    "delivery_point": _l("Delivery points"),
+    "bank_account": _l("Bank account"),
+    "defaults": _l("Supplier defaults"),
+    "schedule": _l("Delivery schedules"),
+    "membership": _l("Team"),
+    "invitation": _l("Invitations"),
+}
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "invite": _l("invited"),
+    "resend": _l("resent"),
+    "revoke": _l("revoked"),
+    "accept": _l("accepted"),
+    "role": _l("role changed"),
+    "remove": _l("removed"),
+}
+# Field keys -> labels; each area registers its own with register_fields().
+FIELD_LABELS: dict[str, object] = {}
+
+
+def register_fields(labels: dict[str, object]) -> None:
+    """Make field keys recorded in changes show as translated labels in the log."""
+    FIELD_LABELS.update(labels)
+
+
+class AuditEntry(BaseModel):
+    party = ForeignKeyField(Party, on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    at = DateTimeField(default=utcnow)
+    area = CharField(max_length=32)
+    action = CharField(max_length=32)
+    subject = CharField(max_length=200, default="")
+    changes = TextField(default="[]")
+
+    @property
+    def area_label(self):
+        return AREA_LABELS.get(self.area, self.area)
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def change_list(self) -> list[Change]:
+        return [Change(**item) for item in json.loads(self.changes or "[]")]
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str | None
+    new: str | None
+
+    @property
+    def label(self):
+        return FIELD_LABELS.get(self.field, self.field)
+
+
+def _text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+def diff(old: dict, new: dict) -> list[dict]:
+    """The fields whose value differs between two snapshots, as change records."""
+    changes = []
+    for key in new:
+        before, after = _text(old.get(key)), _text(new.get(key))
+        if before != after:
+            changes.append({"field": key, "old": before, "new": after})
+    return changes
+
+
+def record(
+    actor: User | None,
+    party: Party,
+    area: str,
+    action: str,
+    subject: str = "",
+    changes: list[dict] | None = None,
+) -> AuditEntry:
+    """Write one audit entry; call it inside the verb's transaction so both land or neither."""
+    return AuditEntry.create(
+        party=party,
+        actor=actor,
+        area=area,
+        action=action,
+        subject=str(subject)[:200],
+        changes=json.dumps(changes or [], ensure_ascii=False),
+    )
+
+
+def entries_for(
+    party: Party,
+    *,
+    area: str | None = None,
+    actor_id: int | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> tuple[list[AuditEntry], int]:
+    """A page of the party's audit entries, newest first, with the total count."""
+    query = (
+        AuditEntry.select(AuditEntry, User)
+        .join(User, join_type="LEFT OUTER")
+        .where(AuditEntry.party == party)
+    )
+    if area:
+        query = query.where(AuditEntry.area == area)
+    if actor_id:
+        query = query.where(AuditEntry.actor == actor_id)
+    total = query.count()
+    rows = list(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).paginate(page, per_page))
+    return rows, total
