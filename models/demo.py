@@ -181,8 +181,9 @@ def load_demo() -> dict[str, Party]:
                 phone=phone,
             )
         password_hash = hash_password(DEMO_PASSWORD)
+        users = {}
         for email, name, lang, roles, last in USERS:
-            user = User.create(
+            users[email] = user = User.create(
                 email=email,
                 name=name,
                 language=lang,
@@ -191,4 +192,12 @@ def load_demo() -> dict[str, Party]:
             )
             for key, role in roles:
                 Membership.create(user=user, party=parties[key], role=role)
+        # Each area adds its part of the demo through its own verbs (order matters:
+        # supplier defaults point at delivery schedules).
+        from . import company, schedules, team
+
+        for area in (schedules, company, team):
+            add_demo = getattr(area, "add_demo", None)
+            if add_demo is not None:
+                add_demo(parties, users)
     return parties
