@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField
 
 from .base import BaseModel, utcnow
 from .parties import Party, User
@@ -123,7 +123,7 @@ def entries_for(
     """A page of the party's audit entries, newest first, with the total count."""
     query = (
         AuditEntry.select(AuditEntry, User)
-        .join(User, join_type="LEFT OUTER")
+        .join(User, JOIN.LEFT_OUTER)
         .where(AuditEntry.party == party)
     )
     if area:
@@ -133,3 +133,12 @@ def entries_for(
     total = query.count()
     rows = list(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).paginate(page, per_page))
     return rows, total
+
+
+def actors_of(party: Party) -> list[User]:
+    """The people who appear in the party's audit log, by name (for the filter)."""
+    return list(
+        User.select()
+        .where(User.id.in_(AuditEntry.select(AuditEntry.actor).where(AuditEntry.party == party)))
+        .order_by(User.name)
+    )

@@ -1,15 +1,46 @@
-"""The audit log of a party, for its admins."""
+"""The audit log of a party, for its admins (F43)."""
 
-from flask import Blueprint
+from flask import Blueprint, g, request
+
+from models.audit import AREA_LABELS, actors_of, entries_for
 
 from .access import member
 from .htmx import page_or_block
 
 bp = Blueprint("audit", __name__, url_prefix="/p/<int:party_id>/audit")
 
+PER_PAGE = 25
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    try:
+        return max(1, int(request.args.get(name, "")))
+    except ValueError:
+        return default
+
 
 @bp.route("/")
 @member("admin")
 def index(party_id):
-    """Audit log (placeholder until built)."""
-    return page_or_block("parties/home.html", None, members=[])
+    """Who changed what and when in this company, newest first; filter by area and person."""
+    area = request.args.get("area") or None
+    if area not in AREA_LABELS:
+        area = None
+    actor_id = _int_arg("actor")
+    page = _int_arg("page", 1)
+    entries, total = entries_for(
+        g.party, area=area, actor_id=actor_id, page=page, per_page=PER_PAGE
+    )
+    pages = max(1, -(-total // PER_PAGE))
+    return page_or_block(
+        "audit/index.html",
+        "audit_rows",
+        entries=entries,
+        total=total,
+        page=page,
+        pages=pages,
+        area=area,
+        actor_id=actor_id,
+        areas=AREA_LABELS,
+        actors=actors_of(g.party),
+    )
