@@ -31,8 +31,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 compile-translations: install ## .po -> .mo (the .mo files are not committed)
-	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
-	@$(BIN)/pybabel compile -d translations >/dev/null
+	$(BIN)/pybabel -q compile -d translations
 
 db: install compile-translations ## create or upgrade the database, load demo data when it is empty
 	$(FLASK) db upgrade

@@ -47,7 +47,6 @@ def open_database(url: str):
             password=parsed.password,
             host=parsed.hostname,
             port=parsed.port or 5432,
-            autorollback=True,
         )
     raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 
