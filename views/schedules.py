@@ -1,15 +1,402 @@
 """Delivery schedules: working days, time frames, closed dates, cut-off, lead time, preview."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+
+from babel.dates import format_interval, format_skeleton, get_day_names
+from flask import Blueprint, abort, flash, g, make_response, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+
+from models.base import DomainError, NotFound
+from models.schedules import (
+    StaleSchedule,
+    add_closed_date,
+    add_time_frame,
+    create_schedule,
+    delete_schedule,
+    earliest_delivery,
+    get_schedule,
+    next_delivery_days,
+    remove_closed_date,
+    remove_time_frame,
+    rules_of,
+    schedules_for,
+    supplier_now,
+    update_schedule,
+)
 
 from .access import member
-from .htmx import page_or_block
+from .forms.schedules import (
+    ClosedDateAddForm,
+    ScheduleCreateForm,
+    ScheduleUpdateForm,
+    TimeFrameAddForm,
+)
+from .htmx import page_or_block, redirect_to, wants_block
 
 bp = Blueprint("schedules", __name__, url_prefix="/p/<int:party_id>/schedules")
+
+PREVIEW_DAYS = 5
+SHOW = "schedules/show.html"
+
+
+# --- formatting in the user's language (template filters) -----------------------------------
+
+
+@bp.app_template_filter("weekday_names")
+def weekdays_text(days: Iterable[int]) -> str:
+    """ISO weekdays as short localized names: "Mon–Fri", "Mon, Wed, Fri", "Mon–Wed, Sat"."""
+    names = get_day_names("abbreviated", locale=get_locale())
+    ordered = sorted(set(days))
+    parts = []
+    for _key, run in itertools.groupby(enumerate(ordered), key=lambda pair: pair[1] - pair[0]):
+        run_days = [day for _i, day in run]
+        if len(run_days) >= 3:
+            parts.append(f"{names[run_days[0] - 1]}–{names[run_days[-1] - 1]}")
+        else:
+            parts.extend(names[day - 1] for day in run_days)
+    return ", ".join(parts)
+
+
+def _time_skeleton() -> str:
+    """24-hour clock unless the user's locale writes times with a 12-hour clock."""
+    pattern = get_locale().time_formats["short"].pattern
+    return "hm" if "h" in pattern else "Hm"
+
+
+@bp.app_template_filter("time_frame")
+def time_range(start: dt.time, end: dt.time) -> str:
+    """A time frame in the user's locale ("08:00–12:00", "8:00 AM – 12:00 PM")."""
+    return format_interval(start, end, _time_skeleton(), locale=get_locale())
+
+
+@bp.app_template_filter("time_of_day")
+def clock(value: dt.time) -> str:
+    """A time of day in the user's locale."""
+    return format_skeleton(_time_skeleton(), value, locale=get_locale())
+
+
+@bp.app_template_filter("delivery_date")
+def delivery_date(value: dt.date) -> str:
+    """A date with its weekday, in the user's locale ("Tue, Jun 2, 2026")."""
+    return format_skeleton("yMMMEd", value, locale=get_locale())
+
+
+@bp.app_template_filter("delivery_slot")
+def slot_text(slot) -> str:
+    """A delivery slot's time frame, or "all day"."""
+    if slot.start is None:
+        return _("all day")
+    return time_range(slot.start, slot.end)
+
+
+@bp.app_template_filter("frames_summary")
+def frames_summary(schedule) -> str:
+    """The schedule's delivery hours: "Mon–Fri 08:00–12:00, 13:00–17:00; Sat all day"."""
+    working = schedule.weekdays
+    groups: dict[frozenset[int], list] = {}
+    for frame in schedule.frame_list:
+        days = frame.days & working
+        if days:
+            groups.setdefault(days, []).append(frame)
+    parts = []
+    for days, frames in sorted(groups.items(), key=lambda item: (min(item[0]), sorted(item[0]))):
+        frames = sorted(frames, key=lambda f: (f.start, f.end))
+        ranges = ", ".join(time_range(f.start_time, f.end_time) for f in frames)
+        parts.append(f"{weekdays_text(days)} {ranges}")
+    covered = set().union(*groups) if groups else set()
+    whole_days = working - covered
+    if whole_days:
+        parts.append(_("%(days)s all day", days=weekdays_text(whole_days)))
+    return "; ".join(parts)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _can_edit() -> bool:
+    return g.membership.has_role("admin")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _load(schedule_id: int):
+    try:
+        return get_schedule(g.party, schedule_id)
+    except NotFound:
+        abort(404)
+
+
+def _basics_form(schedule) -> ScheduleUpdateForm:
+    return ScheduleUpdateForm(
+        formdata=None,
+        name=schedule.name,
+        working_days=sorted(schedule.weekdays),
+        cutoff=schedule.cutoff,
+        lead_days=schedule.lead_days,
+        version=schedule.version,
+    )
+
+
+def _field_error(form, error: DomainError) -> str | None:
+    """Put a refusal of the domain on its form field; returns it when it has no field."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return str(error)
+    field.errors = [*field.errors, str(error)]
+    return None
+
+
+def _show(schedule, status: int = 200, block: str | None = None, oob: tuple = (), **overrides):
+    """The schedule page, or `block` plus out-of-band regions for an htmx request."""
+    moment = supplier_now(g.party)
+    context = {
+        "schedule": schedule,
+        "can_edit": _can_edit(),
+        "basics_form": _basics_form(schedule),
+        "basics_error": None,
+        "basics_notice": None,
+        "frame_form": TimeFrameAddForm(formdata=None),
+        "frames_notice": None,
+        "closed_form": ClosedDateAddForm(formdata=None),
+        "closed_notice": None,
+        "moment": moment,
+        "today": moment.date(),
+        "preview": next_delivery_days(rules_of(schedule), moment, PREVIEW_DAYS),
+        "oob": False,
+    }
+    context.update(overrides)
+    if block and wants_block():
+        html = render_block(SHOW, block, **context)
+        for name in oob:
+            html += render_block(SHOW, name, **{**context, "oob": True})
+    else:
+        html = render_template(SHOW, **context)
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _changed(schedule_id: int, block: str, message: str, oob: tuple, **notice):
+    """After a change: the region and the refreshed preview (htmx), else back to the page."""
+    if wants_block():
+        return _show(_load(schedule_id), 200, block, oob, **notice)
+    flash(message)
+    return redirect_to(url_for("schedules.show", party_id=g.party.id, schedule_id=schedule_id))
+
+
+def _index(status: int = 200, block: str | None = None, form=None, form_error=None):
+    moment = supplier_now(g.party)
+    schedules = schedules_for(g.party)
+    for schedule in schedules:
+        schedule.next_slot = earliest_delivery(rules_of(schedule), moment)
+    return page_or_block(
+        "schedules/index.html",
+        block,
+        status,
+        schedules=schedules,
+        can_edit=_can_edit(),
+        form=form or ScheduleCreateForm(formdata=None),
+        form_error=form_error,
+    )
+
+
+# --- routes ----------------------------------------------------------------------------------
 
 
 @bp.route("/")
 @member("employee")
 def index(party_id):
-    """Delivery schedules (placeholder until built)."""
-    return page_or_block("parties/home.html", None, members=[])
+    """The company's delivery schedules with their next delivery date; admins add new ones."""
+    return _index(block="schedule_list")
+
+
+@bp.route("/", methods=["POST"])
+@member("admin")
+def create(party_id):
+    """Add a delivery schedule, then go on to its time frames and closed dates."""
+    form = ScheduleCreateForm()
+    form_error = None
+    if form.validate_on_submit():
+        try:
+            schedule = create_schedule(
+                _actor(),
+                g.party,
+                name=form.name.data,
+                working_days=form.working_days.data,
+                cutoff=form.cutoff.data,
+                lead_days=form.lead_days.data,
+            )
+        except DomainError as error:
+            form_error = _field_error(form, error)
+        else:
+            flash(_("Schedule “%(name)s” is added.", name=schedule.name))
+            return redirect_to(
+                url_for("schedules.show", party_id=party_id, schedule_id=schedule.id)
+            )
+    return _index(422, "schedule_create", form, form_error)
+
+
+@bp.route("/<int:schedule_id>/")
+@member("employee")
+def show(party_id, schedule_id):
+    """One schedule: basics, time frames, closed dates and the next delivery dates (an htmx
+    request gets the preview alone: it refreshes it as time passes a cut-off)."""
+    return _show(_load(schedule_id), block="schedule_preview")
+
+
+@bp.route("/<int:schedule_id>/", methods=["POST"])
+@member("admin")
+def update(party_id, schedule_id):
+    """Save the name, working days, cut-off time and lead time."""
+    schedule = _load(schedule_id)
+    form = ScheduleUpdateForm()
+    if form.validate_on_submit():
+        try:
+            update_schedule(
+                _actor(),
+                g.party,
+                schedule.id,
+                version=form.version.data,
+                name=form.name.data,
+                working_days=form.working_days.data,
+                cutoff=form.cutoff.data,
+                lead_days=form.lead_days.data,
+            )
+        except StaleSchedule as error:
+            return _show(_load(schedule_id), 409, "schedule_basics", basics_error=str(error))
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            return _show(
+                schedule,
+                422,
+                "schedule_basics",
+                basics_form=form,
+                basics_error=_field_error(form, error),
+            )
+        return _changed(
+            schedule_id,
+            "schedule_basics",
+            _("The schedule is saved."),
+            ("schedule_head", "schedule_frame_list", "schedule_preview"),
+            basics_notice=_("The schedule is saved."),
+        )
+    basics_error = None
+    if form.version.errors:  # a hidden field: say so above the form
+        basics_error = _("This form is out of date. Please reload the page and try again.")
+    return _show(schedule, 422, "schedule_basics", basics_form=form, basics_error=basics_error)
+
+
+@bp.route("/<int:schedule_id>/delete", methods=["POST"])
+@member("admin")
+def delete(party_id, schedule_id):
+    """Delete the schedule with its time frames and closed dates."""
+    schedule = _load(schedule_id)
+    try:
+        delete_schedule(_actor(), g.party, schedule.id)
+    except NotFound:
+        abort(404)
+    flash(_("Schedule “%(name)s” is deleted.", name=schedule.name))
+    return redirect_to(url_for("schedules.index", party_id=party_id))
+
+
+@bp.route("/<int:schedule_id>/frames", methods=["POST"])
+@member("admin")
+def add_frame(party_id, schedule_id):
+    """Add a delivery time frame on some days of the week."""
+    schedule = _load(schedule_id)
+    form = TimeFrameAddForm()
+    if form.validate_on_submit():
+        try:
+            add_time_frame(
+                _actor(),
+                g.party,
+                schedule.id,
+                weekdays=form.weekdays.data,
+                start=form.start.data,
+                end=form.end.data,
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            return _changed(
+                schedule_id,
+                "schedule_frames",
+                _("The time frame is added."),
+                ("schedule_head", "schedule_preview"),
+                frames_notice=_("The time frame is added."),
+            )
+    return _show(schedule, 422, "schedule_frames", frame_form=form)
+
+
+@bp.route("/<int:schedule_id>/frames/<int:frame_id>/delete", methods=["POST"])
+@member("admin")
+def delete_frame(party_id, schedule_id, frame_id):
+    """Remove a time frame."""
+    schedule = _load(schedule_id)
+    try:
+        remove_time_frame(_actor(), g.party, schedule.id, frame_id)
+    except NotFound:
+        abort(404)
+    return _changed(
+        schedule_id,
+        "schedule_frames",
+        _("The time frame is removed."),
+        ("schedule_head", "schedule_preview"),
+        frames_notice=_("The time frame is removed."),
+    )
+
+
+@bp.route("/<int:schedule_id>/closed", methods=["POST"])
+@member("admin")
+def add_closed(party_id, schedule_id):
+    """Close the schedule on a date (a holiday)."""
+    schedule = _load(schedule_id)
+    form = ClosedDateAddForm()
+    if form.validate_on_submit():
+        try:
+            add_closed_date(
+                _actor(), g.party, schedule.id, day=form.day.data, reason=form.reason.data or ""
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            return _changed(
+                schedule_id,
+                "schedule_closed",
+                _("The closed date is added."),
+                ("schedule_preview",),
+                closed_notice=_("The closed date is added."),
+            )
+    return _show(schedule, 422, "schedule_closed", closed_form=form)
+
+
+@bp.route("/<int:schedule_id>/closed/<int:closed_id>/delete", methods=["POST"])
+@member("admin")
+def delete_closed(party_id, schedule_id, closed_id):
+    """Open a closed date again."""
+    schedule = _load(schedule_id)
+    try:
+        remove_closed_date(_actor(), g.party, schedule.id, closed_id)
+    except NotFound:
+        abort(404)
+    return _changed(
+        schedule_id,
+        "schedule_closed",
+        _("The closed date is removed."),
+        ("schedule_preview",),
+        closed_notice=_("The closed date is removed."),
+    )
