@@ -74,9 +74,18 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.unauthorized_handler(_unauthorized)
     limiter.init_app(app)
 
-    from views import account, audit, auth, company, parties, schedules, team
+    from views import account, audit, auth, company, invitations, parties, schedules, team
 
-    for blueprint in (auth.bp, account.bp, parties.bp, company.bp, schedules.bp, team.bp, audit.bp):
+    for blueprint in (
+        auth.bp,
+        account.bp,
+        parties.bp,
+        company.bp,
+        schedules.bp,
+        team.bp,
+        invitations.bp,
+        audit.bp,
+    ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
 

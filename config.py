@@ -35,9 +35,17 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _mail_port(use_tls: bool, use_ssl: bool) -> int:
+    if value := os.environ.get("MAIL_PORT"):
+        return int(value)
+    return 465 if use_ssl else 587 if use_tls else 25
+
+
 def from_environment() -> dict:
     """The app's configuration as read from environment variables."""
     dev = os.environ.get("PORTAL_ENV", "development") == "development"
+    mail_tls = _flag("MAIL_USE_TLS", False)
+    mail_ssl = _flag("MAIL_USE_SSL", False)
     return {
         "SECRET_KEY": _secret_key(),
         "DATABASE_URL": os.environ.get(
@@ -59,4 +67,18 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "DEMO_DATA_ALLOWED": _flag("DEMO_DATA_ALLOWED", dev),
+        # Email over SMTP; without MAIL_SERVER messages are written to MAIL_OUTBOX_DIR as .eml
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _mail_port(mail_tls, mail_ssl),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": mail_tls,  # STARTTLS after connecting
+        "MAIL_USE_SSL": mail_ssl,  # TLS from the first byte (port 465)
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "B2B Portal <no-reply@localhost>"
+        ),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
+        # Base of links in emails (https://portal.example.com); else the request's host
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
     }

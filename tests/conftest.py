@@ -34,6 +34,7 @@ def make_app(tmp_path, template_db, **config):
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": f"sqlite:///{db_path}",
         "WTF_CSRF_ENABLED": False,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
     }
     settings.update(config)
     return create_app(settings)
@@ -98,3 +99,43 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+class _Mailbox:
+    """What a local SMTP server received, parsed as email messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, collecting what it gets.
+
+    `smtp_server.messages` lists the received messages; `smtp_server.config` holds the app
+    settings that point at it (MAIL_SERVER, MAIL_PORT)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    mailbox.host, mailbox.port = "127.0.0.1", port
+    mailbox.config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

@@ -1,15 +1,199 @@
-"""Team: members and their roles, invitations by email."""
+"""Team: members and their roles, invitations by email (F4, F5). Admins only."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, g, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models.base import DomainError, NotFound
+from models.mail import MailError
+from models.parties import ROLE_LABELS, members_of
+from models.team import (
+    INVITATION_DAYS,
+    assignable_roles,
+    change_role,
+    invite_member,
+    member_of_party,
+    pending_invitations,
+    remove_member,
+    resend_invitation,
+    revoke_invitation,
+    send_invitation,
+)
 
 from .access import member
-from .htmx import page_or_block
+from .forms.team import InvitationCreateForm, MemberUpdateForm
+from .htmx import page_or_block, redirect_to, wants_block
 
 bp = Blueprint("team", __name__, url_prefix="/p/<int:party_id>/team")
+
+
+def _role_choices() -> list[tuple[str, object]]:
+    return [(role, ROLE_LABELS[role]) for role in assignable_roles(g.membership.role)]
+
+
+def _invite_form(**kwargs) -> InvitationCreateForm:
+    form = InvitationCreateForm(**kwargs)
+    form.role.choices = _role_choices()
+    return form
+
+
+def _render(
+    status=200,
+    block=None,
+    *,
+    invite_form=None,
+    member_errors=None,
+    members_notice=None,
+    invitations_notice=None,
+):
+    """The team page, or one of its regions ("members", "invitations") for htmx."""
+    if invite_form is None:
+        invite_form = _invite_form(formdata=None, role="employee", language=g.party.language)
+    return page_or_block(
+        "team/index.html",
+        block,
+        status,
+        members=members_of(g.party),
+        invitations=pending_invitations(g.party),
+        invite_form=invite_form,
+        role_choices=_role_choices(),
+        member_errors=member_errors or {},
+        members_notice=members_notice,
+        invitations_notice=invitations_notice,
+        invitation_days=INVITATION_DAYS,
+    )
+
+
+def _done(block: str, message: str, kind: str = "ok"):
+    """After a change: the updated region with a message for htmx; else back to the page."""
+    if wants_block():
+        return _render(200, block, **{f"{block}_notice": (message, kind)})
+    flash(message)
+    return redirect_to(url_for("team.index", party_id=g.party.id))
+
+
+def _deliver(invitation, sent_message: str):
+    """Send the invitation email (the invitation is committed already) and say how it went."""
+    try:
+        send_invitation(invitation)
+    except MailError:
+        message = _(
+            "The invitation for %(email)s is saved, but the email could not be sent. "
+            "Try Resend later.",
+            email=invitation.email,
+        )
+        return _done("invitations", message, "warning")
+    return _done("invitations", sent_message)
+
+
+def _member_or_404(membership_id: int):
+    try:
+        return member_of_party(g.party, membership_id)
+    except NotFound:
+        abort(404)
 
 
 @bp.route("/")
 @member("admin")
 def index(party_id):
-    """Team (placeholder until built)."""
-    return page_or_block("parties/home.html", None, members=[])
+    """The team: members with their roles, an invitation form and pending invitations."""
+    return _render()
+
+
+@bp.route("/invitations", methods=["POST"])
+@member("admin")
+def create(party_id):
+    """Invite someone by email with a role; the email goes out at once."""
+    form = _invite_form()
+    if form.validate_on_submit():
+        try:
+            invitation = invite_member(
+                current_user,
+                g.party,
+                email=form.email.data,
+                role=form.role.data,
+                language=form.language.data,
+            )
+        except DomainError as error:
+            field = getattr(form, error.field or "", None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors.append(str(error))
+            else:
+                form.form_errors.append(str(error))
+        else:
+            return _deliver(invitation, _("Invitation sent to %(email)s.", email=invitation.email))
+    return _render(422, "invitations", invite_form=form)
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@member("admin")
+def resend(party_id, invitation_id):
+    """Send a pending invitation again with a fresh link; older links stop working."""
+    try:
+        invitation = resend_invitation(current_user, g.party, invitation_id)
+    except NotFound:
+        abort(404)
+    return _deliver(
+        invitation, _("A new invitation email was sent to %(email)s.", email=invitation.email)
+    )
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@member("admin")
+def revoke(party_id, invitation_id):
+    """Withdraw a pending invitation; its link stops working."""
+    try:
+        invitation = revoke_invitation(current_user, g.party, invitation_id)
+    except NotFound:
+        abort(404)
+    return _done(
+        "invitations", _("The invitation for %(email)s is withdrawn.", email=invitation.email)
+    )
+
+
+@bp.route("/members/<int:membership_id>/role", methods=["POST"])
+@member("admin")
+def update(party_id, membership_id):
+    """Give a member another role (the last admin stays admin)."""
+    _member_or_404(membership_id)
+    form = MemberUpdateForm()
+    if not form.validate_on_submit():
+        errors = form.role.errors or form.current_role.errors or [_("Choose one of the roles.")]
+        return _render(422, "members", member_errors={membership_id: " ".join(map(str, errors))})
+    try:
+        membership = change_role(
+            current_user,
+            g.party,
+            membership_id,
+            form.role.data,
+            expected=form.current_role.data or None,
+        )
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _render(422, "members", member_errors={membership_id: str(error)})
+    if membership.user_id == current_user.id and not membership.has_role("admin"):
+        # no longer an admin: this page is not yours any more
+        flash(_("Your role is now %(role)s.", role=membership.role_label))
+        return redirect_to(url_for("parties.home", party_id=g.party.id))
+    return _done(
+        "members",
+        _("%(name)s is now %(role)s.", name=membership.user.name, role=membership.role_label),
+    )
+
+
+@bp.route("/members/<int:membership_id>/remove", methods=["POST"])
+@member("admin")
+def delete(party_id, membership_id):
+    """Remove a member: their access to this company ends with their next request."""
+    _member_or_404(membership_id)
+    try:
+        membership = remove_member(current_user, g.party, membership_id)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _render(409, "members", member_errors={membership_id: str(error)})
+    if membership.user_id == current_user.id:
+        flash(_("You have left %(party)s.", party=g.party.display_name))
+        return redirect_to(url_for("parties.index"))
+    return _done("members", _("%(name)s was removed from the team.", name=membership.user.name))

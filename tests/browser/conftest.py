@@ -70,6 +70,7 @@ def live_server(tmp_path, demo_db, server_config):
         "DATABASE_URL": f"sqlite:///{db_path}",
         "WTF_CSRF_ENABLED": True,
         "INSTANCE_PATH": str(tmp_path),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
     }
     config.update(server_config)
     app = create_app(config)

@@ -63,3 +63,17 @@ class PasswordChangeForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), [DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=language_choices())
+
+
+class PasswordForgotForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"), [DataRequired(), Length(max=254), Email()], filters=[strip]
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), PASSWORD_RULES)
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        [DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
