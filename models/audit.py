@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField
 
+from config import LANGUAGES
+
 from .base import BaseModel, utcnow
 from .parties import Party, User
 
@@ -37,9 +39,23 @@ ACTION_LABELS = {
 FIELD_LABELS: dict[str, object] = {}
 
 
+# Field key -> {stored value -> translated label}, for fields that store a key (a role, a type).
+VALUE_LABELS: dict[str, dict[str, object]] = {}
+
+
 def register_fields(labels: dict[str, object]) -> None:
     """Make field keys recorded in changes show as translated labels in the log."""
     FIELD_LABELS.update(labels)
+
+
+def register_values(field: str, labels: dict[str, object]) -> None:
+    """Make the stored keys of an enumerated field (e.g. role "admin") show translated."""
+    VALUE_LABELS.setdefault(field, {}).update(labels)
+
+
+# Languages show by their own name ("Deutsch"), as in the language switcher.
+for _field in ("language", "company.language"):
+    register_values(_field, dict(LANGUAGES))
 
 
 class AuditEntry(BaseModel):
@@ -73,6 +89,17 @@ class Change:
     @property
     def label(self):
         return FIELD_LABELS.get(self.field, self.field)
+
+    def _shown(self, value):
+        return VALUE_LABELS.get(self.field, {}).get(value, value)
+
+    @property
+    def old_label(self):
+        return self._shown(self.old)
+
+    @property
+    def new_label(self):
+        return self._shown(self.new)
 
 
 def _text(value) -> str | None:

@@ -20,7 +20,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from . import audit
 from .base import BaseModel, DomainError, NotFound, from_minor, to_minor, transaction, utcnow
-from .parties import CUSTOMER_TYPES, LANGUAGE_CODES, Party, User
+from .parties import CUSTOMER_TYPE_LABELS, CUSTOMER_TYPES, LANGUAGE_CODES, Party, User
 
 ADDRESS_KINDS = ("invoice", "delivery")
 ADDRESS_KIND_LABELS = {"invoice": _l("Invoice address"), "delivery": _l("Delivery address")}
@@ -122,6 +122,8 @@ audit.register_fields(
         "defaults.schedule": _l("Default delivery schedule"),
     }
 )
+audit.register_values("company.customer_type", CUSTOMER_TYPE_LABELS)
+audit.register_values("address.kind", ADDRESS_KIND_LABELS)
 
 
 # --- pure rules: countries, currencies, VAT numbers, postal codes, IBAN, BIC ---------------

@@ -49,6 +49,7 @@ audit.register_fields(
         "name": _l("Name"),
     }
 )
+audit.register_values("role", ROLE_LABELS)
 
 
 class Invitation(BaseModel):

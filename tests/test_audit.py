@@ -94,3 +94,22 @@ def test_log_fragment_query_count_does_not_grow_with_rows(client, login, make_pa
         return counter.count
 
     assert queries_for(2) == queries_for(20)
+
+
+def test_enumerated_values_show_translated(client, login, make_party, make_member):
+    import models.team  # noqa: F401 - registers the role labels
+
+    party = make_party()
+    admin = make_member(party, "admin", language="de")
+    record(
+        admin,
+        party,
+        "membership",
+        "role",
+        "Someone",
+        [{"field": "role", "old": "employee", "new": "admin"}],
+    )
+    login(admin)
+    page = text_of(client.get(f"/p/{party.id}/audit/"))
+    assert "Mitarbeiter" in page and "Administrator" in page
+    assert "employee" not in page

@@ -535,7 +535,7 @@ def test_changes_show_in_the_audit_log(app, client, login, team):
     log = text_of(client.get(f"/p/{party.id}/audit/"))
     assert "Invitations invited new@example.com" in log
     assert "Team role changed Erik Employee (erik@example.com)" in log
-    assert "employee → supervisor" in log
+    assert "Employee → Supervisor" in log
 
 
 def test_invitations_region_query_count_does_not_grow(app, client, login, team):
