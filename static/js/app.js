@@ -15,10 +15,12 @@
       if (summary) { summary.focus(); }
     });
   });
-  // After htmx swaps in a form with errors, move focus to its first invalid field.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var invalid = event.detail.target && event.detail.target.querySelector
-      ? event.detail.target.querySelector("[aria-invalid=true]") : null;
+  // After htmx settles new content with errors, move focus to its first invalid field.
+  // (afterSettle fires on the new elements, so this works for outerHTML swaps too.)
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    if (!root || !root.querySelector) { return; }
+    var invalid = root.matches("[aria-invalid=true]") ? root : root.querySelector("[aria-invalid=true]");
     if (invalid) { invalid.focus(); }
   });
 })();

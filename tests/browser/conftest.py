@@ -157,3 +157,16 @@ def sign_in(page, base_url: str, email: str, password: str = "portal-demo") -> N
     page.get_by_label("Password").fill(password)
     page.locator("#auth-form").get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/signin" not in url)
+
+
+def expect_focused(locator, timeout: float = 5000) -> None:
+    """The element holds the document's focus (document.activeElement).
+
+    Playwright's to_be_focused also needs the browser window to have the OS focus, which a
+    headless run with several tabs does not always give; activeElement is what a user's next
+    keystroke goes to.
+    """
+    locator.first.wait_for()
+    locator.page.wait_for_function(
+        "el => el === document.activeElement", arg=locator.first.element_handle(), timeout=timeout
+    )

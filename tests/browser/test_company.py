@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, expect_focused, sign_in
 
 
 def open_company_settings(page) -> str:
@@ -29,7 +29,7 @@ def test_admin_adds_a_delivery_address_with_two_points_in_place(page, live_serve
     deliveries.locator('a[href*="/addresses/new"]').click()
     form = deliveries.locator("form.add-form")
     expect(form).to_be_visible()
-    expect(form.locator('[name="label"]')).to_be_focused()
+    expect_focused(form.locator('[name="label"]'))
     form.locator('[name="label"]').fill("Distributiecentrum Zaandam")
     form.locator('[name="street"]').fill("Symon Spiersweg 12")
     form.locator('[name="postal_code"]').fill("1506 rz")
@@ -48,7 +48,7 @@ def test_admin_adds_a_delivery_address_with_two_points_in_place(page, live_serve
     ]:
         address.locator('a[href*="/points/new"]').click()
         point_form = address.locator("form.add-form")
-        expect(point_form.locator('[name="name"]')).to_be_focused()
+        expect_focused(point_form.locator('[name="name"]'))
         point_form.locator('[name="name"]').fill(name)
         point_form.locator('[name="instructions"]').fill(instructions)
         point_form.locator('button[type="submit"]').click()
@@ -63,7 +63,7 @@ def test_admin_adds_a_delivery_address_with_two_points_in_place(page, live_serve
     # edit a point in place, then cancel an edit of the address
     points.nth(1).locator('a[href*="/edit"]').click()
     edit = points.nth(1).locator("form")
-    expect(edit.locator('[name="name"]')).to_be_focused()
+    expect_focused(edit.locator('[name="name"]'))
     edit.locator('[name="name"]').fill("Hal 2, koelcel (achteringang)")
     edit.locator('button[type="submit"]').click()
     expect(address.locator('[data-testid="delivery-point"]').nth(1)).to_contain_text("achteringang")
@@ -90,13 +90,13 @@ def test_a_bad_postal_code_is_shown_on_the_field_in_place(page, live_server):
     invoices.locator('a[href*="/addresses/new"]').click()
     form = invoices.locator("form.add-form")
     # the form takes the focus once htmx settles it; typing before that would race it
-    expect(form.locator('[name="label"]')).to_be_focused()
+    expect_focused(form.locator('[name="label"]'))
     form.locator('[name="street"]').fill("Keizersgracht 1")
     form.locator('[name="postal_code"]').fill("10115")
     form.locator('[name="city"]').fill("Amsterdam")
     form.locator('button[type="submit"]').click()
     expect(invoices.locator("#addresses-invoice-postal_code-error")).to_contain_text("1234 AB")
-    expect(invoices.locator('[name="postal_code"]')).to_be_focused()
+    expect_focused(invoices.locator('[name="postal_code"]'))
     expect(invoices.locator('[data-testid="address"]')).to_have_count(1)
 
 

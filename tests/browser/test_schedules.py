@@ -4,7 +4,7 @@ F42)."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, expect_focused, sign_in
 
 ADMIN = "supplier-admin@example.com"
 
@@ -74,7 +74,7 @@ def test_admin_builds_a_schedule_and_the_preview_updates_in_place(page, live_ser
     frames.get_by_label("To").fill("14:00")
     frames.get_by_role("button", name="Add time frame").click()
     expect(frames.locator("#start-error")).to_contain_text("overlaps 08:00–12:00")
-    expect(frames.get_by_label("From")).to_be_focused()
+    expect_focused(frames.get_by_label("From"))
 
     # closing the earliest date moves the preview on
     first = earliest_iso(page)
