@@ -558,6 +558,18 @@ def delete_schedule(actor: User | None, party: Party, schedule_id: int) -> None:
         audit.record(actor, party, "schedule", "delete", schedule.name, audit.diff(before, after))
 
 
+def _record_part_change(actor, party, schedule, field: str, old, new) -> None:
+    """Audit one added or removed part of a schedule (a time frame, a closed date)."""
+    audit.record(
+        actor,
+        party,
+        "schedule",
+        "update",
+        schedule.name,
+        [{"field": field, "old": old, "new": new}],
+    )
+
+
 def add_time_frame(
     actor: User | None,
     party: Party,
@@ -593,14 +605,7 @@ def add_time_frame(
             start=time_text(start),
             end=time_text(end),
         )
-        audit.record(
-            actor,
-            party,
-            "schedule",
-            "update",
-            schedule.name,
-            [{"field": "schedule.time_frame", "old": None, "new": _frame_text(frame)}],
-        )
+        _record_part_change(actor, party, schedule, "schedule.time_frame", None, _frame_text(frame))
     return frame
 
 
@@ -612,14 +617,7 @@ def remove_time_frame(actor: User | None, party: Party, schedule_id: int, frame_
         if frame is None:
             raise NotFound(_l("This time frame does not exist."))
         frame.delete_instance()
-        audit.record(
-            actor,
-            party,
-            "schedule",
-            "update",
-            schedule.name,
-            [{"field": "schedule.time_frame", "old": _frame_text(frame), "new": None}],
-        )
+        _record_part_change(actor, party, schedule, "schedule.time_frame", _frame_text(frame), None)
 
 
 def add_closed_date(
@@ -637,13 +635,8 @@ def add_closed_date(
         if duplicate.exists():
             raise DomainError(_l("This date is already closed."), "day")
         closed = ClosedDate.create(schedule=schedule, day=day, reason=reason)
-        audit.record(
-            actor,
-            party,
-            "schedule",
-            "update",
-            schedule.name,
-            [{"field": "schedule.closed_date", "old": None, "new": _closed_text(closed)}],
+        _record_part_change(
+            actor, party, schedule, "schedule.closed_date", None, _closed_text(closed)
         )
     return closed
 
@@ -656,13 +649,8 @@ def remove_closed_date(actor: User | None, party: Party, schedule_id: int, close
         if closed is None:
             raise NotFound(_l("This closed date does not exist."))
         closed.delete_instance()
-        audit.record(
-            actor,
-            party,
-            "schedule",
-            "update",
-            schedule.name,
-            [{"field": "schedule.closed_date", "old": _closed_text(closed), "new": None}],
+        _record_part_change(
+            actor, party, schedule, "schedule.closed_date", _closed_text(closed), None
         )
 
 
