@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import ARTIFACTS, sign_in
 
 
 def switch_to(page, name: str) -> None:
@@ -93,4 +93,5 @@ def test_sign_up_on_a_tablet(tablet_page, live_server):
     ]:
         box = page.locator(selector).first.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, selector
-    page.screenshot(path="test-artifacts/tablet-home.png", full_page=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tablet-home.png"), full_page=True)
