@@ -212,6 +212,9 @@ def _register_cli(app: Flask) -> None:
         """Fill an empty database with the demo (never a non-empty one)."""
         from models.demo import DatabaseNotEmpty, load_demo
 
+        if not app.config["DEMO_DATA_ALLOWED"]:
+            click.echo("Demo data: off outside development (set DEMO_DATA_ALLOWED=1 to load it).")
+            return
         try:
             load_demo()
         except DatabaseNotEmpty:

@@ -117,3 +117,12 @@ def test_demo_never_loads_into_a_database_with_data(app, make_party):
     with pytest.raises(DatabaseNotEmpty):
         load_demo()
     assert Party.select().count() == 1
+
+
+def test_demo_loader_is_off_outside_development(tmp_path, template_db):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, template_db, DEMO_DATA_ALLOWED=False)
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0 and "off outside development" in result.output
+    assert Party.select().count() == 0
