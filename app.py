@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask, g, render_template, request, session, url_for
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 import config as settings
 from extensions import babel, csrf, htmx, limiter, login_manager
@@ -40,6 +42,17 @@ ERROR_TEXTS = {
 }
 
 
+MAX_ID = 2**63 - 1  # the largest integer every database stores
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:…>` in URLs, refusing (404) numbers no database column can hold."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def select_locale() -> str:
     """The user's preference, else the chosen language of this browser, else the active
     party's language, else the browser's Accept-Language."""
@@ -59,6 +72,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR))
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+
+    if app.config["PORTAL_ENV"] == "production" and not app.config.get("PUBLIC_URL"):
+        # Links in emails must never be built from a Host header an attacker can choose.
+        raise RuntimeError("Set PUBLIC_URL (e.g. https://portal.example.com) in production.")
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
     database = db_base.bind(app.config["DATABASE_URL"])
     app.extensions["database"] = database
@@ -155,6 +173,9 @@ def _security_headers(response):
 def _register_errors(app: Flask) -> None:
     def render_error(code: int, message=None):
         title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+        if request_ctx.url_adapter is None:
+            # No URLs can be built (an untrusted Host header): answer plainly.
+            return app.make_response((str(message or text), code, {"Content-Type": "text/plain"}))
         html = render_template("errors/error.html", code=code, title=title, message=message or text)
         response = app.make_response((html, code))
         if wants_block():

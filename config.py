@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -39,6 +40,16 @@ def _mail_port(use_tls: bool, use_ssl: bool) -> int:
     if value := os.environ.get("MAIL_PORT"):
         return int(value)
     return 465 if use_ssl else 587 if use_tls else 25
+
+
+def _trusted_hosts(dev: bool) -> list[str] | None:
+    """TRUSTED_HOSTS (comma-separated) from the environment; else the PUBLIC_URL host; else, in
+    development, this machine's loopback names."""
+    if hosts := os.environ.get("TRUSTED_HOSTS"):
+        return [h.strip() for h in hosts.split(",") if h.strip()]
+    if public := os.environ.get("PUBLIC_URL"):
+        return [urlsplit(public).hostname]
+    return ["localhost", "127.0.0.1", "::1"] if dev else None
 
 
 def from_environment() -> dict:
@@ -81,4 +92,6 @@ def from_environment() -> dict:
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
         # Base of links in emails (https://portal.example.com); else the request's host
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
+        # Host headers the app answers (others get 400), so no link is built on a forged host.
+        "TRUSTED_HOSTS": _trusted_hosts(dev),
     }

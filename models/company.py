@@ -537,6 +537,17 @@ def update_company_profile(
         current = Party.get_by_id(party.id)
         if current.version != version:
             raise _refuse_stale()
+        money_defaults = (current.default_min_order_minor, current.default_credit_limit_minor)
+        if currency != current.currency and any(v is not None for v in money_defaults):
+            # The defaults are amounts in the old currency; no exchange rate makes them right.
+            raise DomainError(
+                _l(
+                    "The supplier defaults are amounts in %(currency)s. Clear the minimum order "
+                    "value and credit limit first, then change the currency."
+                ),
+                "currency",
+                currency=current.currency,
+            )
         old = _profile_snapshot(current)
         changes = audit.diff(old, _profile_snapshot(new))
         if changes:

@@ -85,3 +85,16 @@ def test_role_policies_hold(app, client, login, make_party, make_member, role):
                 assert status == 403, (role, method, rule.rule)
             else:
                 assert status not in (403, 404), (role, method, rule.rule, status)
+
+
+def test_ids_too_large_for_the_database_answer_404_not_500(
+    app, client, login, make_party, make_member
+):
+    party = make_party()
+    login(make_member(party, "admin"))
+    huge = 2**63 + 5
+    assert client.get(f"/p/{huge}/").status_code == 404
+    assert client.get(f"/p/{party.id}/schedules/{huge}/").status_code == 404
+    assert client.post(f"/p/{party.id}/team/members/{huge}/remove").status_code == 404
+    assert client.post("/switch", data={"party": huge}).status_code == 404
+    assert client.get(f"/p/{party.id}/audit/?page={huge}&actor={huge}").status_code == 200

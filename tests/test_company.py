@@ -1089,3 +1089,19 @@ def test_stale_supplier_defaults_answer_409(client, login, shop):
     assert response.status_code == 409
     assert "Saved meanwhile: Default payment terms (days) 30" in text_of(response)
     assert reload(party).default_payment_terms_days == 30
+
+
+def test_currency_change_is_refused_while_money_defaults_are_set(run, shop):
+    """Stored amounts are minor units of the old currency: no silent €10.50 -> ¥1,050."""
+    party, admin = shop["party"], shop["admin"]
+    party.default_min_order_minor = 1050
+    party.save()
+    with pytest.raises(DomainError) as refused:
+        run(company.update_company_profile, admin, party, **_profile(party, currency="JPY"))
+    assert refused.value.field == "currency"
+    assert (reload(party).currency, reload(party).default_min_order_minor) == ("EUR", 1050)
+    party = reload(party)
+    party.default_min_order_minor = None
+    party.save()
+    run(company.update_company_profile, admin, party, **_profile(reload(party), currency="JPY"))
+    assert reload(party).currency == "JPY"

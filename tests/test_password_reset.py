@@ -187,3 +187,20 @@ def test_asking_is_rate_limited(client, make_member, smtp_server):
     ]
     assert statuses == [200] * 5 + [429]
     assert len(smtp_server.messages) == 5
+
+
+def test_a_forged_host_header_is_refused_and_no_link_is_sent(client, make_member, smtp_server):
+    """Links in emails are never built on a Host header chosen by the requester."""
+    user = make_member()
+    response = client.post(
+        "/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"}
+    )
+    assert response.status_code == 400
+    assert smtp_server.messages == []
+
+
+def test_production_refuses_to_start_without_public_url(tmp_path, template_db):
+    from tests.conftest import make_app
+
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        make_app(tmp_path, template_db, PORTAL_ENV="production", PUBLIC_URL="")

@@ -12,11 +12,13 @@ bp = Blueprint("audit", __name__, url_prefix="/p/<int:party_id>/audit")
 PER_PAGE = 25
 
 
-def _int_arg(name: str, default: int | None = None) -> int | None:
+def _int_arg(name: str, default: int | None = None, highest: int = 10**9) -> int | None:
+    """A positive whole number from the query string, else default (never an error)."""
     try:
-        return max(1, int(request.args.get(name, "")))
+        value = int(request.args.get(name, ""))
     except ValueError:
         return default
+    return value if 1 <= value <= highest else default
 
 
 @bp.route("/")
@@ -26,8 +28,8 @@ def index(party_id):
     area = request.args.get("area") or None
     if area not in AREA_LABELS:
         area = None
-    actor_id = _int_arg("actor")
-    page = _int_arg("page", 1)
+    actor_id = _int_arg("actor", highest=2**63 - 1)
+    page = _int_arg("page", 1, highest=10**6)
     entries, total = entries_for(
         g.party, area=area, actor_id=actor_id, page=page, per_page=PER_PAGE
     )

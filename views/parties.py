@@ -64,6 +64,8 @@ def switch():
     """Make another of your companies the active one, on the same page where possible."""
     try:
         party_id = int(request.form.get("party", ""))
+        if not 1 <= party_id < 2**63:
+            raise ValueError(party_id)
         remember_party(current_user, party_id)
     except (ValueError, NotFound):
         abort(404)
