@@ -15,9 +15,12 @@ from werkzeug.routing import IntegerConverter
 
 import config as settings
 from extensions import babel, csrf, htmx, limiter, login_manager
-from models import audit as _audit  # noqa: F401 - every table module is imported once here
+from models import addresses as _addresses  # noqa: F401 - every table module is imported once here
+from models import audit as _audit  # noqa: F401
+from models import bank as _bank  # noqa: F401
 from models import base as db_base
 from models import company as _company  # noqa: F401
+from models import invitations as _invitations  # noqa: F401
 from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade

@@ -169,3 +169,8 @@ def actors_of(party: Party) -> list[User]:
         .where(User.id.in_(AuditEntry.select(AuditEntry.actor).where(AuditEntry.party == party)))
         .order_by(User.name)
     )
+
+
+def removed(snapshot: dict) -> list[dict]:
+    """Change records for a deleted record: every value goes to nothing."""
+    return diff(snapshot, dict.fromkeys(snapshot))

@@ -15,8 +15,8 @@ from babel.support import Translations
 
 from config import BASE_DIR
 from models.base import transaction
+from models.invitations import Invitation, invite_member
 from models.mail import build_message, send
-from models.team import Invitation, invite_member
 from tests.conftest import text_of
 
 HX = {"HX-Request": "true"}

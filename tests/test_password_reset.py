@@ -9,9 +9,9 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 
+from models.invitations import invitation_token, invite_member
 from models.parties import User
 from models.password_reset import reset_token
-from models.team import invitation_token, invite_member
 from tests.conftest import sign_in, text_of
 from tests.factories import PASSWORD
 

@@ -13,20 +13,19 @@ from playhouse.test_utils import count_queries
 
 from models.audit import AuditEntry
 from models.base import DomainError, NotFound
-from models.mail import LinkExpired, LinkInvalid, LinkUsed
-from models.parties import Membership, User
-from models.team import (
+from models.invitations import (
     Invitation,
     accept_as_new_user,
     accept_as_user,
-    change_role,
     invitation_for_token,
     invitation_token,
     invite_member,
-    remove_member,
     resend_invitation,
     revoke_invitation,
 )
+from models.mail import LinkExpired, LinkInvalid, LinkUsed
+from models.parties import Membership, User
+from models.team import change_role, remove_member
 from tests.conftest import sign_in, text_of
 from tests.factories import PASSWORD
 

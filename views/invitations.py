@@ -6,15 +6,15 @@ from flask_babel import refresh
 from flask_login import current_user
 
 from models.base import DomainError
-from models.mail import LinkExpired, LinkInvalid, LinkUsed
-from models.parties import User, normalise_email
-from models.team import (
+from models.invitations import (
     AlreadyMember,
     WrongAccount,
     accept_as_new_user,
     accept_as_user,
     invitation_for_token,
 )
+from models.mail import LinkExpired, LinkInvalid, LinkUsed
+from models.parties import User, normalise_email
 
 from .access import public
 from .auth import start_session

@@ -5,20 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
-from models.mail import MailError
-from models.parties import ROLE_LABELS, members_of
-from models.team import (
+from models.invitations import (
     INVITATION_DAYS,
-    assignable_roles,
-    change_role,
     invite_member,
-    member_of_party,
     pending_invitations,
-    remove_member,
     resend_invitation,
     revoke_invitation,
     send_invitation,
 )
+from models.mail import MailError
+from models.parties import ROLE_LABELS, members_of
+from models.team import assignable_roles, change_role, member_of_party, remove_member
 
 from .access import member
 from .forms.team import InvitationCreateForm, MemberUpdateForm

@@ -1,5 +1,5 @@
 """Forms of the company settings: profile, addresses, delivery points, bank account and
-supplier defaults. Checksums and formats come from the domain's rules (models.company)."""
+supplier defaults. Checksums and formats come from the domain's rules (models.identifiers)."""
 
 from __future__ import annotations
 
@@ -33,11 +33,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from models.addresses import ADDRESS_KINDS
 from models.base import DomainError
-from models.company import (
-    ADDRESS_KINDS,
+from models.company import MAX_PAYMENT_TERMS_DAYS
+from models.identifiers import (
     MAX_AMOUNT,
-    MAX_PAYMENT_TERMS_DAYS,
     currencies_in_use,
     normalise_bic,
     normalise_iban,
