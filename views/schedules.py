@@ -32,6 +32,7 @@ from models.schedules import (
 )
 
 from .access import member
+from .forms.fields import field_error
 from .forms.schedules import (
     ClosedDateAddForm,
     ScheduleCreateForm,
@@ -146,15 +147,6 @@ def _basics_form(schedule) -> ScheduleUpdateForm:
     )
 
 
-def _field_error(form, error: DomainError) -> str | None:
-    """Put a refusal of the domain on its form field; returns it when it has no field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return str(error)
-    field.errors = [*field.errors, str(error)]
-    return None
-
-
 def _show(schedule, status: int = 200, block: str | None = None, oob: tuple = (), **overrides):
     """The schedule page, or `block` plus out-of-band regions for an htmx request."""
     moment = supplier_now(g.party)
@@ -236,7 +228,7 @@ def create(party_id):
                 lead_days=form.lead_days.data,
             )
         except DomainError as error:
-            form_error = _field_error(form, error)
+            form_error = field_error(form, error)
         else:
             flash(_("Schedule “%(name)s” is added.", name=schedule.name))
             return redirect_to(
@@ -281,7 +273,7 @@ def update(party_id, schedule_id):
                 422,
                 "schedule_basics",
                 basics_form=form,
-                basics_error=_field_error(form, error),
+                basics_error=field_error(form, error),
             )
         return _changed(
             schedule_id,
@@ -328,7 +320,7 @@ def add_frame(party_id, schedule_id):
         except NotFound:
             abort(404)
         except DomainError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             return _changed(
                 schedule_id,
@@ -372,7 +364,7 @@ def add_closed(party_id, schedule_id):
         except NotFound:
             abort(404)
         except DomainError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             return _changed(
                 schedule_id,

@@ -1,8 +1,7 @@
-"""Choices and fields shared by several forms."""
+"""Choices, fields and helpers shared by several forms."""
 
 from __future__ import annotations
 
-from babel import Locale
 from babel.numbers import get_territory_currencies
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,22 +9,11 @@ from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from config import LANGUAGES
+from models.base import DomainError
+from models.identifiers import known_countries
 
-# Babel territory codes that are not countries (regions, unions, placeholders).
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
-
-
-def country_codes() -> list[str]:
-    """ISO 3166-1 alpha-2 codes Babel knows as countries."""
-    names = Locale("en").territories
-    return sorted(
-        code
-        for code in names
-        if len(code) == 2 and code.isalpha() and code.isupper() and code not in _NOT_COUNTRIES
-    )
-
-
-COUNTRY_CODES = frozenset(country_codes())
+# ISO 3166-1 alpha-2 codes Babel knows as countries (the domain's list).
+COUNTRY_CODES = known_countries()
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -60,3 +48,13 @@ class CountryField(SelectField):
 def strip(value):
     """Field filter: surrounding spaces removed (pasted email addresses often carry them)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def field_error(form, error: DomainError) -> str | None:
+    """Put a refusal of the domain on its form field; a refusal without a field is returned
+    (the view shows it above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return str(error)
+    field.errors = [*field.errors, str(error)]
+    return None

@@ -1,0 +1,63 @@
+"""The bank account where the company receives payouts (F10)."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import gettext as _
+
+from models import bank as domain
+from models.base import DomainError
+from models.identifiers import format_iban
+
+from ..access import member
+from ..forms.company import BankAccountEditForm
+from ..forms.fields import field_error
+from . import actor, bp, done, render
+
+
+@bp.route("/bank/edit")
+@member("admin")
+def edit_bank(party_id):
+    """The bank account as a form."""
+    account = domain.bank_account_of(g.party)
+    form = BankAccountEditForm(formdata=None)
+    if account is not None:
+        form.holder.data = account.holder
+        form.iban.data = format_iban(account.iban)
+        form.bic.data = account.bic
+    else:
+        form.holder.data = g.party.legal_name
+    return render("bank", editing={"company-bank": form})
+
+
+@bp.route("/bank", methods=["POST"])
+@member("admin")
+def update_bank(party_id):
+    """Record the account where the company receives payouts (IBAN and BIC checked)."""
+    form = BankAccountEditForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            domain.save_bank_account(
+                actor(),
+                g.party,
+                holder=form.holder.data or "",
+                iban=form.iban.data,
+                bic=form.bic.data or "",
+            )
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            return done(_("The bank account is saved."), "company-bank", "bank")
+    return render("bank", 422, editing={"company-bank": form}, errors={"company-bank": error})
+
+
+@bp.route("/bank/delete", methods=["POST"])
+@member("admin")
+def delete_bank(party_id):
+    """Remove the bank account."""
+    if domain.remove_bank_account(actor(), g.party):
+        message = _("The bank account is removed.")
+    else:
+        message = _("There is no bank account to remove.")
+    return done(message, "company-bank", "bank")
