@@ -194,9 +194,9 @@ def load_demo() -> dict[str, Party]:
                 Membership.create(user=user, party=parties[key], role=role)
         # Each area adds its part of the demo through its own verbs (order matters:
         # supplier defaults point at delivery schedules).
-        from . import addresses_demo, bank, company, invitations, schedules
+        from . import addresses_demo, bank, company, invitations, schedules_demo
 
-        for area in (schedules, addresses_demo, bank, company, invitations):
+        for area in (schedules_demo, addresses_demo, bank, company, invitations):
             add_demo = getattr(area, "add_demo", None)
             if add_demo is not None:
                 add_demo(parties, users)

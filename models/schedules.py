@@ -1,36 +1,40 @@
 """Delivery schedules (F33): working days, time frames, closed dates, cut-off and lead time,
-and the pure rule that computes the earliest delivery date and slot.
+stored per party.
 
-Three layers, top to bottom:
-
-- the tables (DeliverySchedule, TimeFrame, ClosedDate);
-- the pure rule (ScheduleRules, Slot, earliest_delivery, next_deliveries): plain data in,
-  plain data out, no database, unit-tested on its own;
+- the tables (DeliverySchedule, TimeFrame, ClosedDate) and their scopes (schedules_for,
+  get_schedule, rules_of: a row as the pure rule's ScheduleRules);
 - the verbs (create_schedule, update_schedule, delete_schedule, add_time_frame, ...): one
   transaction each, with an audit entry (F43).
+
+The rule that computes delivery dates from a schedule is pure and lives in delivery_dates.py;
+the demo's schedules are in schedules_demo.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Iterable
 
-from babel.core import get_global
 from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, fn
 
 from . import audit
 from .base import BaseModel, DomainError, NotFound, transaction, utcnow
+from .delivery_dates import (
+    ISO_WEEKDAYS,
+    Frame,
+    ScheduleRules,
+    day_codes,
+    days_of_mask,
+    mask_of_days,
+    overlapping,
+    parse_time,
+    time_text,
+    zone_of_country,
+)
 from .parties import Party, User
 
-ISO_WEEKDAYS = range(1, 8)  # 1 = Monday … 7 = Sunday
 MAX_LEAD_DAYS = 60
-HORIZON_DAYS = 366  # how far ahead the rule looks for a possible delivery date
 
 
 class DeliverySchedule(BaseModel):
@@ -82,209 +86,7 @@ class ClosedDate(BaseModel):
         indexes = ((("schedule", "day"), True),)
 
 
-# --- small conversions ----------------------------------------------------------------------
-
-
-def mask_of_days(days: Iterable[int]) -> int:
-    """ISO weekdays (1 = Monday … 7 = Sunday) -> bit mask (bit 0 = Monday)."""
-    mask = 0
-    for day in days:
-        mask |= 1 << (int(day) - 1)
-    return mask
-
-
-def days_of_mask(mask: int) -> frozenset[int]:
-    """Bit mask (bit 0 = Monday) -> ISO weekdays."""
-    return frozenset(day for day in ISO_WEEKDAYS if mask & (1 << (day - 1)))
-
-
-def parse_time(text: str) -> dt.time:
-    return dt.datetime.strptime(text, "%H:%M").time()
-
-
-def time_text(value: dt.time) -> str:
-    return value.strftime("%H:%M")
-
-
-# --- the pure rule ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A delivery time frame on some weekdays, e.g. Mon–Fri 08:00–12:00."""
-
-    weekdays: frozenset[int]
-    start: dt.time
-    end: dt.time
-
-
-@dataclass(frozen=True)
-class ScheduleRules:
-    """A delivery schedule (or a product's availability schedule) as plain data.
-
-    working_days: ISO weekdays (1 = Monday … 7 = Sunday) on which delivery is possible.
-    frames: time frames; a frame counts on the working days among its weekdays.
-    closed: dates on which nothing is delivered (holidays), even on a working day.
-    cutoff: orders at or after this time of day count as placed the next day (None: no cut-off).
-    lead_days: whole calendar days from the order day to the earliest delivery day.
-    """
-
-    working_days: frozenset[int]
-    frames: tuple[Frame, ...] = ()
-    closed: frozenset[dt.date] = field(default_factory=frozenset)
-    cutoff: dt.time | None = None
-    lead_days: int = 0
-
-    def __post_init__(self):
-        if not set(self.working_days) <= set(ISO_WEEKDAYS):
-            raise ValueError(f"working days must be ISO weekdays 1-7: {self.working_days}")
-        if self.lead_days < 0:
-            raise ValueError("lead_days must not be negative")
-        for frame in self.frames:
-            if frame.start >= frame.end:
-                raise ValueError(f"time frame ends before it starts: {frame}")
-
-    def order_day(self, moment: dt.datetime) -> dt.date:
-        """The day an order placed at `moment` counts as placed on (after the cut-off: next)."""
-        day = moment.date()
-        if self.cutoff is not None and moment.time() >= self.cutoff:
-            day += dt.timedelta(days=1)
-        return day
-
-    def first_day(self, moment: dt.datetime) -> dt.date:
-        """The order day plus the lead time: no delivery before this date."""
-        return self.order_day(moment) + dt.timedelta(days=self.lead_days)
-
-    def allows(self, day: dt.date) -> bool:
-        """Delivery is possible on this date: a working day and not a closed date."""
-        return day.isoweekday() in self.working_days and day not in self.closed
-
-    def frames_on(self, day: dt.date) -> list[Frame]:
-        """The time frames of this date, earliest first."""
-        weekday = day.isoweekday()
-        return sorted(
-            (frame for frame in self.frames if weekday in frame.weekdays),
-            key=lambda frame: (frame.start, frame.end),
-        )
-
-
-@dataclass(frozen=True, order=True)
-class Slot:
-    """A delivery date and its time frame; start and end are None for a whole-day slot
-    (a delivery day without time frames)."""
-
-    date: dt.date
-    start: dt.time | None = None
-    end: dt.time | None = None
-
-
-def delivery_slots(
-    rules: ScheduleRules,
-    moment: dt.datetime,
-    product: ScheduleRules | None = None,
-    horizon_days: int = HORIZON_DAYS,
-) -> Iterator[Slot]:
-    """Every delivery slot an order placed at `moment` can get, earliest first.
-
-    The rule (all times are the supplier's naive local time):
-
-    1. Order day: the date of `moment`; an order at or after the cut-off time counts as placed
-       the next day.
-    2. First possible date: order day + lead time in whole calendar days (the working days say
-       when the supplier delivers, not when it prepares orders, so the lead time counts them
-       all: order Friday before the cut-off with lead 1 -> Saturday -> first working day).
-    3. With a product availability schedule, the product's own cut-off and lead time give a
-       second first possible date; the later of the two counts (so a larger product lead
-       time wins).
-    4. A delivery date is a date on or after that which is a working day of the schedule and
-       not one of its closed dates, and, with a product schedule, also a working day of the
-       product schedule and not one of its closed dates: the first date both allow.
-    5. Slots of a date: its time frames, earliest first; a date without frames is one
-       whole-day slot. Product schedules give days only: their time frames are not used.
-       For a same-day delivery (lead 0, before the cut-off) only frames starting after
-       `moment` count; a whole-day slot today still counts (the cut-off is what closes
-       today). When no frame is left today, the next allowed date follows.
-    6. The search stops `horizon_days` after the first possible date.
-    """
-    first = rules.first_day(moment)
-    if product is not None:
-        first = max(first, product.first_day(moment))
-    today, now = moment.date(), moment.time()
-    for offset in range(horizon_days):
-        day = first + dt.timedelta(days=offset)
-        if not rules.allows(day) or (product is not None and not product.allows(day)):
-            continue
-        frames = rules.frames_on(day)
-        if not frames:
-            yield Slot(day)
-            continue
-        for frame in frames:
-            if day == today and frame.start <= now:
-                continue  # this frame has begun or passed: too late for today
-            yield Slot(day, frame.start, frame.end)
-
-
-def earliest_delivery(
-    rules: ScheduleRules, moment: dt.datetime, product: ScheduleRules | None = None
-) -> Slot | None:
-    """The earliest delivery date and slot for an order placed at `moment` (see
-    delivery_slots for the rule), or None when the schedule allows no date in the horizon."""
-    return next(delivery_slots(rules, moment, product), None)
-
-
-def next_deliveries(
-    rules: ScheduleRules, moment: dt.datetime, count: int, product: ScheduleRules | None = None
-) -> list[Slot]:
-    """The first `count` delivery slots for an order placed at `moment`, earliest first: the
-    earliest one and the later ones a buyer could pick instead."""
-    return list(itertools.islice(delivery_slots(rules, moment, product), count))
-
-
-def next_delivery_days(
-    rules: ScheduleRules, moment: dt.datetime, days: int, product: ScheduleRules | None = None
-) -> list[tuple[dt.date, list[Slot]]]:
-    """The next `days` delivery dates, each with its slots (the preview of a schedule)."""
-    grouped = itertools.groupby(delivery_slots(rules, moment, product), key=lambda s: s.date)
-    return [(day, list(slots)) for day, slots in itertools.islice(grouped, days)]
-
-
-def overlapping(a: Frame, b: Frame) -> bool:
-    """Two frames overlap when they share a weekday and their times intersect (a frame
-    ending at 12:00 and one starting at 12:00 do not)."""
-    return bool(a.weekdays & b.weekdays) and a.start < b.end and b.start < a.end
-
-
 # --- the supplier's local time --------------------------------------------------------------
-
-
-def _zone_table() -> dict[str, str]:
-    """Country -> its principal time zone, from the tz database's zone.tab (which lists the
-    most populous zone of a country first)."""
-    for directory in TZPATH:
-        path = Path(directory) / "zone.tab"
-        if path.exists():
-            table: dict[str, str] = {}
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    parts = line.split("\t")
-                    if len(parts) >= 3:
-                        table.setdefault(parts[0], parts[2])
-            return table
-    return {}
-
-
-@cache
-def zone_of_country(country: str) -> ZoneInfo:
-    """The time zone of a country (Europe/Amsterdam for NL); UTC when unknown."""
-    candidates = [_zone_table().get(country or "")]
-    candidates += get_global("territory_zones").get(country or "", [])
-    for name in candidates:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
 
 
 def supplier_now(party: Party) -> dt.datetime:
@@ -347,21 +149,24 @@ def schedules_for(party: Party) -> list[DeliverySchedule]:
     return _attach_children(list(query))
 
 
-def get_schedule(party: Party, schedule_id: int) -> DeliverySchedule:
-    """One schedule of the party with its frames and closed dates; NotFound otherwise."""
+def _schedule_in(party: Party, schedule_id: int) -> DeliverySchedule:
+    """One schedule of the party (its row alone); NotFound otherwise."""
     schedule = DeliverySchedule.get_or_none(
         DeliverySchedule.id == schedule_id, DeliverySchedule.party == party
     )
     if schedule is None:
         raise NotFound(_l("This delivery schedule does not exist."))
-    return _attach_children([schedule])[0]
+    return schedule
+
+
+def get_schedule(party: Party, schedule_id: int) -> DeliverySchedule:
+    """One schedule of the party with its frames and closed dates; NotFound otherwise."""
+    return _attach_children([_schedule_in(party, schedule_id)])[0]
 
 
 # --- audit -----------------------------------------------------------------------------------
 
-# Values in the audit log are language-neutral, in the notation of OpenStreetMap's
-# opening_hours ("Mo-Fr 08:00-12:00"), so every reader of the log can read them.
-_DAY_CODES = {1: "Mo", 2: "Tu", 3: "We", 4: "Th", 5: "Fr", 6: "Sa", 7: "Su"}
+# Values in the audit log are language-neutral (day_codes: "Mo-Fr 08:00-12:00").
 
 audit.register_fields(
     {
@@ -376,19 +181,6 @@ audit.register_fields(
         "schedule.supplier_default": _l("Default schedule for new relationships"),
     }
 )
-
-
-def day_codes(days: Iterable[int]) -> str:
-    """ISO weekdays -> "Mo-Fr" / "Mo,We,Fr" (runs of three or more days become ranges)."""
-    ordered = sorted(set(days))
-    parts = []
-    for _, run in itertools.groupby(enumerate(ordered), key=lambda pair: pair[1] - pair[0]):
-        run_days = [day for _, day in run]
-        if len(run_days) >= 3:
-            parts.append(f"{_DAY_CODES[run_days[0]]}-{_DAY_CODES[run_days[-1]]}")
-        else:
-            parts.extend(_DAY_CODES[day] for day in run_days)
-    return ",".join(parts)
 
 
 def _frame_text(frame: TimeFrame) -> str:
@@ -416,13 +208,13 @@ class StaleSchedule(DomainError):
     """The schedule was changed by someone else after the form was opened."""
 
 
-def _schedule_in(party: Party, schedule_id: int) -> DeliverySchedule:
-    schedule = DeliverySchedule.get_or_none(
-        DeliverySchedule.id == schedule_id, DeliverySchedule.party == party
+def _stale_schedule() -> StaleSchedule:
+    return StaleSchedule(
+        _l(
+            "Someone else changed this schedule while you were editing it. "
+            "The form now shows the current values: check them and save again."
+        )
     )
-    if schedule is None:
-        raise NotFound(_l("This delivery schedule does not exist."))
-    return schedule
 
 
 def _check_basics(
@@ -494,12 +286,7 @@ def update_schedule(
     with transaction():
         schedule = _schedule_in(party, schedule_id)
         if schedule.version != version:
-            raise StaleSchedule(
-                _l(
-                    "Someone else changed this schedule while you were editing it. "
-                    "The form now shows the current values: check them and save again."
-                )
-            )
+            raise _stale_schedule()
         name, mask = _check_basics(party, name, working_days, lead_days, schedule.id)
         before = _snapshot(schedule)
         schedule.name = name
@@ -521,12 +308,7 @@ def update_schedule(
             .execute()
         )
         if updated != 1:  # a writer that got in between (databases without BEGIN IMMEDIATE)
-            raise StaleSchedule(
-                _l(
-                    "Someone else changed this schedule while you were editing it. "
-                    "The form now shows the current values: check them and save again."
-                )
-            )
+            raise _stale_schedule()
         schedule.version = version + 1
         audit.record(actor, party, "schedule", "update", name, changes)
     return schedule
@@ -570,6 +352,21 @@ def _record_part_change(actor, party, schedule, field: str, old, new) -> None:
     )
 
 
+_PART_TEXTS = {TimeFrame: _frame_text, ClosedDate: _closed_text}
+
+
+def _remove_part(actor, party, schedule_id, model, part_id, missing, field: str) -> None:
+    """Delete one part of a schedule (a time frame, a closed date) and record it; NotFound
+    with the `missing` message when the schedule has no such part."""
+    with transaction():
+        schedule = _schedule_in(party, schedule_id)
+        part = model.get_or_none(model.id == part_id, model.schedule == schedule)
+        if part is None:
+            raise NotFound(missing)
+        part.delete_instance()
+        _record_part_change(actor, party, schedule, field, _PART_TEXTS[model](part), None)
+
+
 def add_time_frame(
     actor: User | None,
     party: Party,
@@ -611,13 +408,8 @@ def add_time_frame(
 
 def remove_time_frame(actor: User | None, party: Party, schedule_id: int, frame_id: int) -> None:
     """Remove one time frame of a schedule."""
-    with transaction():
-        schedule = _schedule_in(party, schedule_id)
-        frame = TimeFrame.get_or_none(TimeFrame.id == frame_id, TimeFrame.schedule == schedule)
-        if frame is None:
-            raise NotFound(_l("This time frame does not exist."))
-        frame.delete_instance()
-        _record_part_change(actor, party, schedule, "schedule.time_frame", _frame_text(frame), None)
+    missing = _l("This time frame does not exist.")
+    _remove_part(actor, party, schedule_id, TimeFrame, frame_id, missing, "schedule.time_frame")
 
 
 def add_closed_date(
@@ -643,93 +435,5 @@ def add_closed_date(
 
 def remove_closed_date(actor: User | None, party: Party, schedule_id: int, closed_id: int) -> None:
     """Open a closed date again."""
-    with transaction():
-        schedule = _schedule_in(party, schedule_id)
-        closed = ClosedDate.get_or_none(ClosedDate.id == closed_id, ClosedDate.schedule == schedule)
-        if closed is None:
-            raise NotFound(_l("This closed date does not exist."))
-        closed.delete_instance()
-        _record_part_change(
-            actor, party, schedule, "schedule.closed_date", _closed_text(closed), None
-        )
-
-
-# --- demo ------------------------------------------------------------------------------------
-
-
-def _upcoming(today: dt.date, month: int, day: int) -> list[dt.date]:
-    """This holiday in this year and the next, from today on."""
-    dates = [dt.date(year, month, day) for year in (today.year, today.year + 1)]
-    return [date for date in dates if date >= today]
-
-
-def _kings_day(year: int) -> dt.date:
-    """King's Day in the Netherlands: 27 April, or the 26th when the 27th is a Sunday."""
-    day = dt.date(year, 4, 27)
-    return day - dt.timedelta(days=1) if day.isoweekday() == 7 else day
-
-
-def add_demo(parties: dict[str, Party], users: dict[str, User]) -> None:
-    """Demo schedules: two for Brouwer (NL), one for Hoffmann (DE), with holidays ahead."""
-    today = dt.date.today()
-    weekdays = range(1, 6)
-    brouwer, anne = parties["brouwer"], users["supplier-admin@example.com"]
-    standard = create_schedule(
-        anne,
-        brouwer,
-        name="Standard delivery",
-        working_days=weekdays,
-        cutoff=dt.time(14, 0),
-        lead_days=1,
-    )
-    for start, end in ((dt.time(8), dt.time(12)), (dt.time(13), dt.time(17))):
-        add_time_frame(anne, brouwer, standard.id, weekdays=weekdays, start=start, end=end)
-    holidays = [
-        (date, reason)
-        for month, day, reason in (
-            (12, 25, "Eerste Kerstdag"),
-            (12, 26, "Tweede Kerstdag"),
-            (1, 1, "Nieuwjaarsdag"),
-        )
-        for date in _upcoming(today, month, day)
-    ]
-    holidays += [
-        (_kings_day(year), "Koningsdag")
-        for year in (today.year, today.year + 1)
-        if _kings_day(year) >= today
-    ]
-    for date, reason in sorted(holidays):
-        add_closed_date(anne, brouwer, standard.id, day=date, reason=reason)
-    market = create_schedule(
-        anne,
-        brouwer,
-        name="Saturday market run",
-        working_days=[6],
-        cutoff=dt.time(12, 0),
-        lead_days=2,
-    )
-    add_time_frame(anne, brouwer, market.id, weekdays=[6], start=dt.time(6), end=dt.time(9))
-
-    hoffmann, katrin = parties["hoffmann"], users["hoffmann-admin@example.com"]
-    labor = create_schedule(
-        katrin,
-        hoffmann,
-        name="Standardlieferung",
-        working_days=weekdays,
-        cutoff=dt.time(12, 0),
-        lead_days=2,
-    )
-    add_time_frame(katrin, hoffmann, labor.id, weekdays=weekdays, start=dt.time(7), end=dt.time(15))
-    german = [
-        (date, reason)
-        for month, day, reason in (
-            (10, 3, "Tag der Deutschen Einheit"),
-            (12, 25, "1. Weihnachtstag"),
-            (12, 26, "2. Weihnachtstag"),
-            (1, 1, "Neujahr"),
-            (5, 1, "Tag der Arbeit"),
-        )
-        for date in _upcoming(today, month, day)
-    ]
-    for date, reason in sorted(german):
-        add_closed_date(katrin, hoffmann, labor.id, day=date, reason=reason)
+    missing = _l("This closed date does not exist.")
+    _remove_part(actor, party, schedule_id, ClosedDate, closed_id, missing, "schedule.closed_date")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from models.schedules import (
+from models.delivery_dates import (
     Frame,
     ScheduleRules,
     Slot,

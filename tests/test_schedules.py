@@ -662,7 +662,7 @@ def test_audit_log_shows_schedule_changes(client, login, setup):
 
 
 def test_demo_schedules(app, make_party, make_user):
-    from models.schedules import add_demo
+    from models.schedules_demo import add_demo
 
     parties = {"brouwer": make_party(country="NL"), "hoffmann": make_party(country="DE")}
     users = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable
 
 from babel.dates import format_interval, format_skeleton, get_day_names
@@ -14,15 +13,14 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from models.base import DomainError, NotFound
+from models.delivery_dates import day_ranges, earliest_delivery, next_delivery_days
 from models.schedules import (
     StaleSchedule,
     add_closed_date,
     add_time_frame,
     create_schedule,
     delete_schedule,
-    earliest_delivery,
     get_schedule,
-    next_delivery_days,
     remove_closed_date,
     remove_time_frame,
     rules_of,
@@ -54,15 +52,7 @@ SHOW = "schedules/show.html"
 def weekdays_text(days: Iterable[int]) -> str:
     """ISO weekdays as short localized names: "Mon–Fri", "Mon, Wed, Fri", "Mon–Wed, Sat"."""
     names = get_day_names("abbreviated", locale=get_locale())
-    ordered = sorted(set(days))
-    parts = []
-    for _key, run in itertools.groupby(enumerate(ordered), key=lambda pair: pair[1] - pair[0]):
-        run_days = [day for _i, day in run]
-        if len(run_days) >= 3:
-            parts.append(f"{names[run_days[0] - 1]}–{names[run_days[-1] - 1]}")
-        else:
-            parts.extend(names[day - 1] for day in run_days)
-    return ", ".join(parts)
+    return ", ".join("–".join(names[day - 1] for day in part) for part in day_ranges(days))
 
 
 def _time_skeleton() -> str:
@@ -185,6 +175,51 @@ def _changed(schedule_id: int, block: str, message: str, oob: tuple, **notice):
     return redirect_to(url_for("schedules.show", party_id=g.party.id, schedule_id=schedule_id))
 
 
+# The parts of a schedule (time frames, closed dates): the region that lists them, the regions
+# a change also refreshes (out of band), the template's name of its notice and of its form.
+_PARTS = {
+    "frames": (
+        "schedule_frames",
+        ("schedule_head", "schedule_preview"),
+        "frames_notice",
+        "frame_form",
+    ),
+    "closed": ("schedule_closed", ("schedule_preview",), "closed_notice", "closed_form"),
+}
+
+
+def _part_changed(schedule_id: int, part: str, message: str):
+    """After a time frame or closed date was added or removed: its region with the note."""
+    block, oob, notice, _form = _PARTS[part]
+    return _changed(schedule_id, block, message, oob, **{notice: message})
+
+
+def _add_part(schedule_id: int, part: str, form, message: str, verb, **values):
+    """Add a time frame or closed date from its form; a refusal shows on the form (422)."""
+    schedule = _load(schedule_id)
+    block, _oob, _notice, form_name = _PARTS[part]
+    if form.validate_on_submit():
+        try:
+            verb(_actor(), g.party, schedule.id, **values)
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            field_error(form, error)
+        else:
+            return _part_changed(schedule_id, part, message)
+    return _show(schedule, 422, block, **{form_name: form})
+
+
+def _remove_part(schedule_id: int, part: str, message: str, verb, part_id: int):
+    """Remove a time frame or closed date of the schedule."""
+    schedule = _load(schedule_id)
+    try:
+        verb(_actor(), g.party, schedule.id, part_id)
+    except NotFound:
+        abort(404)
+    return _part_changed(schedule_id, part, message)
+
+
 def _index(status: int = 200, block: str | None = None, form=None, form_error=None):
     moment = supplier_now(g.party)
     schedules = schedules_for(g.party)
@@ -305,48 +340,25 @@ def delete(party_id, schedule_id):
 @member("admin")
 def add_frame(party_id, schedule_id):
     """Add a delivery time frame on some days of the week."""
-    schedule = _load(schedule_id)
     form = TimeFrameAddForm()
-    if form.validate_on_submit():
-        try:
-            add_time_frame(
-                _actor(),
-                g.party,
-                schedule.id,
-                weekdays=form.weekdays.data,
-                start=form.start.data,
-                end=form.end.data,
-            )
-        except NotFound:
-            abort(404)
-        except DomainError as error:
-            field_error(form, error)
-        else:
-            return _changed(
-                schedule_id,
-                "schedule_frames",
-                _("The time frame is added."),
-                ("schedule_head", "schedule_preview"),
-                frames_notice=_("The time frame is added."),
-            )
-    return _show(schedule, 422, "schedule_frames", frame_form=form)
+    return _add_part(
+        schedule_id,
+        "frames",
+        form,
+        _("The time frame is added."),
+        add_time_frame,
+        weekdays=form.weekdays.data,
+        start=form.start.data,
+        end=form.end.data,
+    )
 
 
 @bp.route("/<int:schedule_id>/frames/<int:frame_id>/delete", methods=["POST"])
 @member("admin")
 def delete_frame(party_id, schedule_id, frame_id):
     """Remove a time frame."""
-    schedule = _load(schedule_id)
-    try:
-        remove_time_frame(_actor(), g.party, schedule.id, frame_id)
-    except NotFound:
-        abort(404)
-    return _changed(
-        schedule_id,
-        "schedule_frames",
-        _("The time frame is removed."),
-        ("schedule_head", "schedule_preview"),
-        frames_notice=_("The time frame is removed."),
+    return _remove_part(
+        schedule_id, "frames", _("The time frame is removed."), remove_time_frame, frame_id
     )
 
 
@@ -354,41 +366,22 @@ def delete_frame(party_id, schedule_id, frame_id):
 @member("admin")
 def add_closed(party_id, schedule_id):
     """Close the schedule on a date (a holiday)."""
-    schedule = _load(schedule_id)
     form = ClosedDateAddForm()
-    if form.validate_on_submit():
-        try:
-            add_closed_date(
-                _actor(), g.party, schedule.id, day=form.day.data, reason=form.reason.data or ""
-            )
-        except NotFound:
-            abort(404)
-        except DomainError as error:
-            field_error(form, error)
-        else:
-            return _changed(
-                schedule_id,
-                "schedule_closed",
-                _("The closed date is added."),
-                ("schedule_preview",),
-                closed_notice=_("The closed date is added."),
-            )
-    return _show(schedule, 422, "schedule_closed", closed_form=form)
+    return _add_part(
+        schedule_id,
+        "closed",
+        form,
+        _("The closed date is added."),
+        add_closed_date,
+        day=form.day.data,
+        reason=form.reason.data or "",
+    )
 
 
 @bp.route("/<int:schedule_id>/closed/<int:closed_id>/delete", methods=["POST"])
 @member("admin")
 def delete_closed(party_id, schedule_id, closed_id):
     """Open a closed date again."""
-    schedule = _load(schedule_id)
-    try:
-        remove_closed_date(_actor(), g.party, schedule.id, closed_id)
-    except NotFound:
-        abort(404)
-    return _changed(
-        schedule_id,
-        "schedule_closed",
-        _("The closed date is removed."),
-        ("schedule_preview",),
-        closed_notice=_("The closed date is removed."),
+    return _remove_part(
+        schedule_id, "closed", _("The closed date is removed."), remove_closed_date, closed_id
     )
