@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
-from flask import Flask, g, render_template, request, session, url_for
+from flask import Flask, abort, g, render_template, request, session, url_for
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,10 +13,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as settings
-from extensions import babel, csrf, htmx, limiter, login_manager
+from extensions import babel, csrf, htmx, login_manager
 from models import addresses as _addresses  # noqa: F401 - every table module is imported once here
 from models import audit as _audit  # noqa: F401
 from models import bank as _bank  # noqa: F401
@@ -91,9 +94,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.signin"
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.session_protection = None  # the server-side session row is the protection
-    login_manager.user_loader(load_session)
+    idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
+    login_manager.user_loader(lambda token: load_session(token, idle=idle, lifetime=lifetime))
     login_manager.unauthorized_handler(_unauthorized)
-    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N reverse proxies: the client address is the one they forward, not theirs.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0)
 
     from views import account, audit, auth, company, invitations, parties, schedules, team
 
@@ -120,6 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
         if database.is_closed():
             database.connect()
 
+    app.before_request(_refuse_control_characters)
     app.before_request(access.enforce)
 
     @app.teardown_request
@@ -158,6 +167,18 @@ def _unauthorized():
     return redirect_to(target)
 
 
+def _refuse_control_characters():
+    """A URL whose query holds control characters is refused (400) before it reaches a query:
+    PostgreSQL cannot even compare with a NUL. Form fields refuse them with a field message
+    (views/forms/base.py)."""
+    from views.forms.base import has_control_characters
+
+    values = [*request.args.keys(), *request.args.values()]
+    values += [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+    if any(has_control_characters(value) for value in values):
+        abort(400)
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -167,9 +188,9 @@ def _security_headers(response):
     if request.endpoint != "static":
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
-        if current_user.is_authenticated:
-            # private pages: neither the browser nor a proxy keeps a copy
-            response.headers["Cache-Control"] = "no-store"
+        # Every page is private or carries a CSRF token: neither the browser nor a proxy
+        # keeps a copy.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -55,6 +55,7 @@ def _trusted_hosts(dev: bool) -> list[str] | None:
 def from_environment() -> dict:
     """The app's configuration as read from environment variables."""
     dev = os.environ.get("PORTAL_ENV", "development") == "development"
+    secure = _flag("SESSION_COOKIE_SECURE", not dev)
     mail_tls = _flag("MAIL_USE_TLS", False)
     mail_ssl = _flag("MAIL_USE_SSL", False)
     return {
@@ -63,15 +64,20 @@ def from_environment() -> dict:
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
         ),
         "PORTAL_ENV": "development" if dev else "production",
-        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not dev),
+        "SESSION_COOKIE_SECURE": secure,
+        # __Host-: sent over HTTPS only, to this host only, never widened by a Domain
+        "SESSION_COOKIE_NAME": "__Host-session" if secure else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not dev),
+        "REMEMBER_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
-        "SIGNIN_RATE_LIMIT": os.environ.get("SIGNIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        # Sign-in, reset and sign-up limits, counted in the database (models/guard.py)
+        "THROTTLE_ENABLED": _flag("THROTTLE_ENABLED", True),
+        # How many reverse proxies stand in front (their X-Forwarded-For is trusted); 0: none
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_LIFETIME_HOURS": int(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "LANGUAGES": LANGUAGES,

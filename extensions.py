@@ -1,8 +1,6 @@
 """Unbound extensions; app.py binds them with init_app()."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
@@ -11,4 +9,3 @@ babel = Babel()
 csrf = CSRFProtect()
 htmx = Htmx()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -5,10 +5,19 @@ Tables, their scopes and the verbs over them (the demo's addresses: addresses_de
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from peewee import SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, TextField, prefetch
+from peewee import (
+    SQL,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    prefetch,
+)
 
 from . import audit
-from .base import BaseModel, DomainError, NotFound, transaction, utcnow
+from .base import BaseModel, DomainError, NotFound, retrying, transaction, utcnow
 from .identifiers import clean_text, known_countries, normalise_postal_code
 from .parties import Party, User
 
@@ -31,6 +40,7 @@ class Address(BaseModel):
     country = CharField(max_length=2)
     is_default = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)  # bumped on every edit: detects stale forms
 
     @property
     def kind_label(self):
@@ -56,6 +66,7 @@ class DeliveryPoint(BaseModel):
     name = CharField(max_length=120)
     instructions = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)  # bumped on every edit: detects stale forms
 
 
 audit.register_fields(
@@ -217,6 +228,7 @@ def _unset_default(actor, party: Party, kind: str, keep_id: int | None = None) -
     _record_default(actor, party, previous, False)
 
 
+@retrying
 def add_address(
     actor: User | None, party: Party, *, kind: str, make_default: bool = False, **fields
 ) -> Address:
@@ -224,7 +236,7 @@ def add_address(
     if kind not in ADDRESS_KINDS:
         raise DomainError(_l("Choose invoice or delivery address."), "kind")
     values = _address_values(fields)
-    with transaction():
+    with transaction(lock=party):
         has_default = default_address(party, kind) is not None
         is_default = bool(make_default) or not has_default
         if is_default and has_default:
@@ -235,10 +247,11 @@ def add_address(
     return address
 
 
+@retrying
 def update_address(actor: User | None, party: Party, address_id, **fields) -> Address:
     """Change an address's details (its kind and default flag stay)."""
     values = _address_values(fields)
-    with transaction():
+    with transaction(lock=party):
         address = address_of(party, address_id)
         old = _address_snapshot(address)
         for name, value in values.items():
@@ -248,9 +261,10 @@ def update_address(actor: User | None, party: Party, address_id, **fields) -> Ad
     return address
 
 
+@retrying
 def set_default_address(actor: User | None, party: Party, address_id) -> Address:
     """Make an address the default of its kind; the old default stops being it."""
-    with transaction():
+    with transaction(lock=party):
         address = address_of(party, address_id)
         if not address.is_default:
             _unset_default(actor, party, address.kind, keep_id=address.id)
@@ -272,9 +286,10 @@ DEFAULT_NOT_DELETABLE = {
 }
 
 
+@retrying
 def delete_address(actor: User | None, party: Party, address_id) -> Address:
     """Delete an address with its delivery points; the default of a kind is refused."""
-    with transaction():
+    with transaction(lock=party):
         address = address_with_points(party, address_id)
         if address.is_default:
             raise DomainError(DEFAULT_NOT_DELETABLE[address.kind])
@@ -320,12 +335,13 @@ def _delivery_address(party: Party, address_id, field: str | None = None) -> Add
     return address
 
 
+@retrying
 def add_delivery_point(
     actor: User | None, party: Party, address_id, *, name: str, instructions: str = ""
 ) -> DeliveryPoint:
     """Add a delivery point (building, dock, room) inside a delivery address."""
     values = _point_values(name, instructions)
-    with transaction():
+    with transaction(lock=party):
         address = _delivery_address(party, address_id)
         point = DeliveryPoint.create(address=address, **values)
         changes = audit.diff({}, _point_snapshot(point, address))
@@ -333,6 +349,7 @@ def add_delivery_point(
     return point
 
 
+@retrying
 def update_delivery_point(
     actor: User | None,
     party: Party,
@@ -344,7 +361,7 @@ def update_delivery_point(
 ) -> DeliveryPoint:
     """Change a delivery point; it may move to another of the party's delivery addresses."""
     values = _point_values(name, instructions)
-    with transaction():
+    with transaction(lock=party):
         point = delivery_point_of(party, point_id)
         old = _point_snapshot(point, point.address)
         address = point.address
@@ -358,9 +375,10 @@ def update_delivery_point(
     return point
 
 
+@retrying
 def delete_delivery_point(actor: User | None, party: Party, point_id) -> DeliveryPoint:
     """Delete a delivery point."""
-    with transaction():
+    with transaction(lock=party):
         point = delivery_point_of(party, point_id)
         snapshot = _point_snapshot(point, point.address)
         point.delete_instance()

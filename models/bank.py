@@ -4,10 +4,10 @@ verbs over it. The audit log never keeps the full IBAN."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from . import audit
-from .base import BaseModel, transaction, utcnow
+from .base import BaseModel, retrying, transaction, utcnow
 from .identifiers import clean_text, format_iban, mask_iban, normalise_bic, normalise_iban
 from .parties import Party, User
 
@@ -20,6 +20,7 @@ class BankAccount(BaseModel):
     iban = CharField(max_length=34)
     bic = CharField(max_length=11, default="")
     updated_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)  # bumped on every edit: detects stale forms
 
     @property
     def iban_formatted(self) -> str:
@@ -57,6 +58,7 @@ def _bank_snapshot(account: BankAccount | None) -> dict:
     }
 
 
+@retrying
 def save_bank_account(
     actor: User | None, party: Party, *, holder: str = "", iban: str, bic: str = ""
 ) -> BankAccount:
@@ -66,7 +68,7 @@ def save_bank_account(
         "iban": normalise_iban(iban),
         "bic": normalise_bic(bic),
     }
-    with transaction():
+    with transaction(lock=party):
         account = bank_account_of(party)
         old = _bank_snapshot(account)
         action = "update"
@@ -84,9 +86,10 @@ def save_bank_account(
     return account
 
 
+@retrying
 def remove_bank_account(actor: User | None, party: Party) -> bool:
     """Remove the party's bank account; False when there was none."""
-    with transaction():
+    with transaction(lock=party):
         account = bank_account_of(party)
         if account is None:
             return False

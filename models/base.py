@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import random
+import re
+import time
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
 from babel.numbers import get_currency_precision
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    DatabaseProxy,
+    IntegrityError,
+    Model,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 
 db = DatabaseProxy()
 
@@ -62,22 +72,122 @@ def is_sqlite() -> bool:
     return isinstance(db.obj, SqliteDatabase)
 
 
-@contextmanager
-def transaction():
-    """One write transaction: BEGIN IMMEDIATE on SQLite, so checks read after the write lock.
+# --- transactions: one mechanism, right on SQLite and on PostgreSQL ------------------------
 
-    Nested use joins the outer transaction (a savepoint), so a verb may call another verb.
-    On PostgreSQL verbs that guard a limit lock their rows with SELECT ... FOR UPDATE.
+# Unique indexes whose violation is the user's mistake, not a crash: index name ->
+# (table, columns, form field, message). Each area registers its own with unique_message().
+_UNIQUE_MESSAGES: dict[str, tuple] = {}
+
+RETRIES = 4  # attempts of a verb that lost a deadlock or a serialisation conflict
+
+
+def unique_message(
+    index: str, table: str, columns: tuple[str, ...], field: str | None, message, error=None
+):
+    """Answer a violation of this unique index with `message` on `field` (a 4xx, not a 500),
+    raised as `error` (a DomainError subclass; DomainError itself by default)."""
+    _UNIQUE_MESSAGES[index] = (table, tuple(columns), field, message, error)
+
+
+class Conflict(Exception):
+    """A deadlock or serialisation failure: the transaction was rolled back and may be retried."""
+
+
+def _original(error: BaseException) -> BaseException:
+    """The driver's exception behind a peewee one (peewee passes it as the first argument)."""
+    if error.args and isinstance(error.args[0], BaseException):
+        return error.args[0]
+    return error.__cause__ or error.__context__ or error
+
+
+def _unique_violation(error: IntegrityError) -> DomainError | None:
+    """The registered field message for a unique-index violation, or None."""
+    original = _original(error)
+    constraint = getattr(getattr(original, "diag", None), "constraint_name", None)
+    text = str(original)
+    named = re.search(r"UNIQUE constraint failed: index '([^']+)'", text)  # SQLite, expression
+    if named:
+        constraint = named.group(1)
+    if constraint in _UNIQUE_MESSAGES:
+        _table, _columns, field, message, kind = _UNIQUE_MESSAGES[constraint]
+        return (kind or DomainError)(message, field)
+    match = re.search(r"UNIQUE constraint failed: (.+)$", text)
+    if match:  # SQLite names the table and columns, not the index
+        pairs = [part.strip().split(".", 1) for part in match.group(1).split(",")]
+        table = pairs[0][0]
+        columns = tuple(column for _t, column in pairs if _t == table)
+        for index_table, index_columns, field, message, kind in _UNIQUE_MESSAGES.values():
+            if index_table == table and index_columns == columns:
+                return (kind or DomainError)(message, field)
+    return None
+
+
+def _is_conflict(error: BaseException) -> bool:
+    """A deadlock (40P01), serialisation failure (40001) or SQLite's busy lock."""
+    original = _original(error)
+    if getattr(original, "pgcode", None) in {"40P01", "40001"}:
+        return True
+    return is_sqlite() and "database is locked" in str(original)
+
+
+def _lock_row(record) -> None:
+    """PostgreSQL: SELECT ... FOR UPDATE the record's row, so check-then-write verbs on the
+    same record run one after the other. (SQLite's BEGIN IMMEDIATE already serialises.)"""
+    model = type(record)
+    pk = model._meta.primary_key
+    model.select(pk).where(pk == record._pk).for_update().execute()
+
+
+@contextmanager
+def transaction(lock=None):
+    """One write transaction that serialises on `lock` (a Party, later a Relationship).
+
+    SQLite: BEGIN IMMEDIATE, so every check reads after the database's write lock.
+    PostgreSQL: SELECT ... FOR UPDATE of the lock's row right after BEGIN, so two requests
+    that check-then-write the same party run one after the other.
+    A violation of a registered unique index becomes its field's DomainError. Nested use joins
+    the outer transaction (a savepoint) and takes the lock too. Retrying a verb that lost a
+    deadlock is the job of @retrying (a context manager cannot run its body twice).
     """
-    if db.in_transaction():
-        with db.atomic():
-            yield
-    elif is_sqlite():
-        with db.atomic(lock_type="IMMEDIATE"):
-            yield
-    else:
-        with db.atomic():
-            yield
+    try:
+        if db.in_transaction():
+            with db.atomic():
+                if lock is not None and not is_sqlite():
+                    _lock_row(lock)
+                yield
+        elif is_sqlite():
+            with db.atomic(lock_type="IMMEDIATE"):
+                yield
+        else:
+            with db.atomic():
+                if lock is not None:
+                    _lock_row(lock)
+                yield
+    except IntegrityError as error:
+        refusal = _unique_violation(error)
+        if refusal is None:
+            raise
+        raise refusal from error
+
+
+def retrying(verb):
+    """Run a verb again (a bounded number of times) when its transaction lost a deadlock or a
+    serialisation conflict; inside an outer transaction the outer verb retries instead."""
+
+    @functools.wraps(verb)
+    def run(*args, **kwargs):
+        if db.in_transaction():
+            return verb(*args, **kwargs)
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return verb(*args, **kwargs)
+            except Exception as error:  # psycopg2 raises DeadlockDetected unwrapped
+                if attempt == RETRIES or not _is_conflict(error):
+                    raise
+                time.sleep(random.uniform(0.005, 0.03) * attempt)  # noqa: S311 - jitter only
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
 
 
 class DomainError(Exception):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from . import audit
-from .base import DomainError, from_minor, transaction
+from .base import DomainError, from_minor, retrying, transaction
 from .identifiers import (
     check_amount,
     clean_text,
@@ -123,6 +123,7 @@ def _refuse_stale() -> StaleForm:
     )
 
 
+@retrying
 def update_company_profile(
     actor: User | None,
     party: Party,
@@ -164,7 +165,7 @@ def update_company_profile(
         raise DomainError(_l("Unknown language."), "language")
     if currency not in currencies_in_use():
         raise DomainError(_l("Choose a currency from the list."), "currency")
-    with transaction():
+    with transaction(lock=party):
         current = Party.get_by_id(party.id)
         if current.version != version:
             raise _refuse_stale()
@@ -213,6 +214,7 @@ def _defaults_snapshot(party: Party, schedule_name: str | None) -> dict:
     }
 
 
+@retrying
 def update_supplier_defaults(
     actor: User | None,
     party: Party,
@@ -233,7 +235,7 @@ def update_supplier_defaults(
             "payment_terms_days",
             max=MAX_PAYMENT_TERMS_DAYS,
         )
-    with transaction():
+    with transaction(lock=party):
         current = Party.get_by_id(party.id)
         if current.version != version:
             raise _refuse_stale()

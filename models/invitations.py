@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, CharField, DateTimeField, ForeignKeyField, IntegrityError, TextField
 
 from . import audit
-from .base import BaseModel, DomainError, NotFound, is_sqlite, transaction, utcnow
+from .base import BaseModel, DomainError, NotFound, is_sqlite, retrying, transaction, utcnow
 from .mail import (
     LinkInvalid,
     LinkUsed,
@@ -147,13 +147,14 @@ def _already_pending(email: str) -> DomainError:
 # --- verbs -------------------------------------------------------------------------------------
 
 
+@retrying
 def invite_member(
     actor: User, party: Party, *, email: str, role: str, language: str | None = None
 ) -> Invitation:
     """Invite someone by email into party with role. The email is sent separately, after this
     transaction, by send_invitation()."""
     email = normalise_email(email)
-    with transaction():
+    with transaction(lock=party):
         actor_role = acting_role(actor, party, admin=False)
         check_role(role, actor_role)  # never above the inviter's own role …
         require_admin(actor_role)  # … and only admins invite at all (F4)
@@ -204,10 +205,11 @@ def invite_member(
     return invitation
 
 
+@retrying
 def resend_invitation(actor: User, party: Party, invitation_id) -> Invitation:
     """Make a fresh link for a pending invitation (the older links stop working); the view
     then sends it with send_invitation()."""
-    with transaction():
+    with transaction(lock=party):
         acting_role(actor, party)
         invitation = _pending_invitation_of_party(party, invitation_id)
         invitation.nonce = new_nonce()
@@ -218,9 +220,10 @@ def resend_invitation(actor: User, party: Party, invitation_id) -> Invitation:
     return invitation
 
 
+@retrying
 def revoke_invitation(actor: User, party: Party, invitation_id) -> Invitation:
     """Withdraw a pending invitation: its link stops working."""
-    with transaction():
+    with transaction(lock=party):
         acting_role(actor, party)
         invitation = _pending_invitation_of_party(party, invitation_id)
         invitation.revoked_at = utcnow()
@@ -324,6 +327,7 @@ def _join(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+@retrying
 def accept_as_new_user(token: str, *, name: str, password: str) -> User:
     """Accept an invitation by creating the invitee's account; returns the new user, a
     member of the inviting party with the invited role."""
@@ -345,6 +349,7 @@ def accept_as_new_user(token: str, *, name: str, password: str) -> User:
     return user
 
 
+@retrying
 def accept_as_user(token: str, user: User) -> Membership:
     """Accept an invitation with the signed-in account it was sent to."""
     with transaction():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -18,7 +19,15 @@ from peewee import (
     TextField,
 )
 
-from .base import BaseModel, DomainError, NotFound, transaction, utcnow
+from .base import (
+    BaseModel,
+    DomainError,
+    NotFound,
+    retrying,
+    transaction,
+    unique_message,
+    utcnow,
+)
 
 # Roles in rising order of power: a role may do everything the ones before it may.
 ROLES = ("employee", "supervisor", "admin")
@@ -92,6 +101,10 @@ class User(BaseModel):
     last_party = ForeignKeyField(Party, null=True, on_delete="SET NULL")
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    # When the owner proved the address is theirs (an emailed link). Accounts made from an
+    # invitation or the demo are verified at once; a self-service sign-up is not, until the
+    # link in its confirmation email is opened.
+    email_verified_at = DateTimeField(null=True, default=utcnow)
 
     class Meta:
         table_name = "user_account"  # "user" is reserved in PostgreSQL
@@ -144,6 +157,7 @@ class UserSession(BaseModel):
     token_hash = CharField(max_length=64, unique=True)
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(null=True, default=utcnow)
     revoked_at = DateTimeField(null=True)
 
 
@@ -172,17 +186,40 @@ def create_party(actor: User, **fields) -> Party:
     return party
 
 
+EMAIL_TAKEN = _l("An account with this email address already exists.")
+unique_message("user_email", "user_account", ("email",), "email", EMAIL_TAKEN, EmailTaken)
+
+
+@retrying
 def sign_up(*, email: str, password: str, name: str, language: str | None, company: dict):
-    """Create a user and their first company, as its admin. Returns (user, party)."""
+    """Create a user (email not yet verified) and their first company, as its admin.
+    Returns (user, party); EmailTaken when the address has an account (also when another
+    sign-up with it got in at the same moment: the unique index decides)."""
     email = normalise_email(email)
+    password_hash = hash_password(password)
     with transaction():
         if User.select().where(User.email == email).exists():
-            raise EmailTaken(_l("An account with this email address already exists."), "email")
+            raise EmailTaken(EMAIL_TAKEN, "email")
         user = User.create(
-            email=email, name=name.strip(), password_hash=hash_password(password), language=language
+            email=email,
+            name=name.strip(),
+            password_hash=password_hash,
+            language=language,
+            email_verified_at=None,
         )
         party = create_party(user, **company)
     return user, party
+
+
+def mark_email_verified(user: User) -> None:
+    """The owner opened an emailed link: the address is theirs."""
+    if user.email_verified_at is not None:
+        return
+    with transaction():
+        User.update(email_verified_at=utcnow()).where(
+            User.id == user.id, User.email_verified_at.is_null()
+        ).execute()
+    user.email_verified_at = utcnow()
 
 
 def authenticate(email: str, password: str) -> User:
@@ -204,30 +241,51 @@ def authenticate(email: str, password: str) -> User:
 
 
 def open_session(user: User) -> str:
-    """Start a signed-in session for user; returns the token to keep in the cookie."""
+    """Start a signed-in session for user; returns the token to keep in the cookie. Sessions
+    of the user that ended long ago are cleared away."""
     token = secrets.token_urlsafe(32)
     with transaction():
+        UserSession.delete().where(
+            UserSession.user == user, UserSession.created_at < utcnow() - dt.timedelta(days=30)
+        ).execute()
         UserSession.create(token_hash=_token_hash(token), user=user)
     user.session_token = token
     return token
 
 
-def load_session(token: str | None) -> User | None:
-    """The user of a live session token, or None when it was ended, revoked or is unknown."""
+# Sessions end on the server after this long without a request, and this long after sign-in
+# whatever happens (app settings SESSION_IDLE_MINUTES and SESSION_LIFETIME_HOURS).
+SESSION_IDLE = dt.timedelta(minutes=120)
+SESSION_LIFETIME = dt.timedelta(hours=12)
+_SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often
+
+
+def load_session(
+    token: str | None,
+    idle: dt.timedelta = SESSION_IDLE,
+    lifetime: dt.timedelta = SESSION_LIFETIME,
+) -> User | None:
+    """The user of a live session token, or None when it was ended, revoked, idle too long,
+    older than its lifetime, or is unknown."""
     if not token:
         return None
+    now = utcnow()
     row = (
         UserSession.select(UserSession, User)
         .join(User)
         .where(
             UserSession.token_hash == _token_hash(token),
             UserSession.revoked_at.is_null(),
+            UserSession.created_at > now - lifetime,
+            UserSession.last_seen_at > now - idle,
             User.active == True,  # noqa: E712
         )
         .first()
     )
     if row is None:
         return None
+    if row.last_seen_at < now - _SEEN_EVERY:
+        UserSession.update(last_seen_at=now).where(UserSession.id == row.id).execute()
     row.user.session_token = token
     return row.user
 

@@ -11,7 +11,7 @@ import hashlib
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .base import transaction
+from .base import transaction, utcnow
 from .mail import (
     LinkInvalid,
     LinkUsed,
@@ -86,6 +86,8 @@ def reset_password(token: str, password: str) -> User:
     with transaction():
         user = user_for_reset(token)  # again, under the write lock: single use
         user.password_hash = password_hash
-        user.save(only=[User.password_hash])
+        if user.email_verified_at is None:  # the emailed link proves the address is theirs
+            user.email_verified_at = utcnow()
+        user.save(only=[User.password_hash, User.email_verified_at])
         revoke_sessions(user)
     return user

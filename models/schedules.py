@@ -19,7 +19,15 @@ from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, fn
 
 from . import audit
-from .base import BaseModel, DomainError, NotFound, transaction, utcnow
+from .base import (
+    BaseModel,
+    DomainError,
+    NotFound,
+    retrying,
+    transaction,
+    unique_message,
+    utcnow,
+)
 from .delivery_dates import (
     ISO_WEEKDAYS,
     Frame,
@@ -204,6 +212,15 @@ def _snapshot(schedule: DeliverySchedule) -> dict:
 # --- verbs -----------------------------------------------------------------------------------
 
 
+SAME_NAME = _l("A schedule with this name already exists.")
+CLOSED_ALREADY = _l("This date is already closed.")
+# The database holds the rules too (migrations 0002 and 0006); their violations read the same.
+unique_message("delivery_schedule_one_name", "delivery_schedule", ("party_id",), "name", SAME_NAME)
+unique_message(
+    "closeddate_schedule_id_day", "closed_date", ("schedule_id", "day"), "day", CLOSED_ALREADY
+)
+
+
 class StaleSchedule(DomainError):
     """The schedule was changed by someone else after the form was opened."""
 
@@ -244,10 +261,11 @@ def _check_basics(
     if exclude_id is not None:
         same_name = same_name.where(DeliverySchedule.id != exclude_id)
     if same_name.exists():
-        raise DomainError(_l("A schedule with this name already exists."), "name")
+        raise DomainError(SAME_NAME, "name")
     return name, mask_of_days(days)
 
 
+@retrying
 def create_schedule(
     actor: User | None,
     party: Party,
@@ -258,7 +276,7 @@ def create_schedule(
     lead_days: int,
 ) -> DeliverySchedule:
     """Add a delivery schedule to the party."""
-    with transaction():
+    with transaction(lock=party):
         name, mask = _check_basics(party, name, working_days, lead_days)
         schedule = DeliverySchedule.create(
             party=party,
@@ -271,6 +289,7 @@ def create_schedule(
     return schedule
 
 
+@retrying
 def update_schedule(
     actor: User | None,
     party: Party,
@@ -283,7 +302,7 @@ def update_schedule(
     lead_days: int,
 ) -> DeliverySchedule:
     """Save a schedule's name, working days, cut-off and lead time; refuses a stale form."""
-    with transaction():
+    with transaction(lock=party):
         schedule = _schedule_in(party, schedule_id)
         if schedule.version != version:
             raise _stale_schedule()
@@ -314,10 +333,11 @@ def update_schedule(
     return schedule
 
 
+@retrying
 def delete_schedule(actor: User | None, party: Party, schedule_id: int) -> None:
     """Delete a schedule with its frames and closed dates; a party using it as its default
     schedule is left without one."""
-    with transaction():
+    with transaction(lock=party):
         schedule = get_schedule(party, schedule_id)
         before = _snapshot(schedule)
         before["schedule.time_frames"] = "; ".join(_frame_text(f) for f in schedule.frame_list)
@@ -355,10 +375,11 @@ def _record_part_change(actor, party, schedule, field: str, old, new) -> None:
 _PART_TEXTS = {TimeFrame: _frame_text, ClosedDate: _closed_text}
 
 
+@retrying
 def _remove_part(actor, party, schedule_id, model, part_id, missing, field: str) -> None:
     """Delete one part of a schedule (a time frame, a closed date) and record it; NotFound
     with the `missing` message when the schedule has no such part."""
-    with transaction():
+    with transaction(lock=party):
         schedule = _schedule_in(party, schedule_id)
         part = model.get_or_none(model.id == part_id, model.schedule == schedule)
         if part is None:
@@ -367,6 +388,7 @@ def _remove_part(actor, party, schedule_id, model, part_id, missing, field: str)
         _record_part_change(actor, party, schedule, field, _PART_TEXTS[model](part), None)
 
 
+@retrying
 def add_time_frame(
     actor: User | None,
     party: Party,
@@ -387,7 +409,7 @@ def add_time_frame(
     if start >= end:
         raise DomainError(_l("The end must be later than the start."), "end")
     new = Frame(days, start, end)
-    with transaction():
+    with transaction(lock=party):
         schedule = _schedule_in(party, schedule_id)
         for existing in TimeFrame.select().where(TimeFrame.schedule == schedule):
             if overlapping(new, existing.as_frame()):
@@ -412,6 +434,7 @@ def remove_time_frame(actor: User | None, party: Party, schedule_id: int, frame_
     _remove_part(actor, party, schedule_id, TimeFrame, frame_id, missing, "schedule.time_frame")
 
 
+@retrying
 def add_closed_date(
     actor: User | None, party: Party, schedule_id: int, *, day: dt.date, reason: str = ""
 ) -> ClosedDate:
@@ -419,13 +442,13 @@ def add_closed_date(
     reason = (reason or "").strip()
     if len(reason) > 120:
         raise DomainError(_l("Use at most %(max)s characters."), "reason", max=120)
-    with transaction():
+    with transaction(lock=party):
         schedule = _schedule_in(party, schedule_id)
         duplicate = ClosedDate.select().where(
             ClosedDate.schedule == schedule, ClosedDate.day == day
         )
         if duplicate.exists():
-            raise DomainError(_l("This date is already closed."), "day")
+            raise DomainError(CLOSED_ALREADY, "day")
         closed = ClosedDate.create(schedule=schedule, day=day, reason=reason)
         _record_part_change(
             actor, party, schedule, "schedule.closed_date", None, _closed_text(closed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from . import audit
-from .base import DomainError, NotFound, is_sqlite, transaction
+from .base import DomainError, NotFound, is_sqlite, retrying, transaction
 from .parties import ROLE_LABELS, ROLES, Membership, Party, User, role_rank
 
 audit.register_fields({"role": _l("Role")})
@@ -80,12 +80,13 @@ def check_role(role: str, actor_role: str, field: str = "role") -> None:
 # --- members -----------------------------------------------------------------------------------
 
 
+@retrying
 def change_role(
     actor: User, party: Party, membership_id, role: str, *, expected: str | None = None
 ) -> Membership:
     """Give a member another role. `expected` is the role the form showed: when someone else
     changed it meanwhile the change is refused instead of overwriting theirs."""
-    with transaction():
+    with transaction(lock=party):
         actor_role = acting_role(actor, party)
         membership = member_of_party(party, membership_id)
         check_role(role, actor_role)
@@ -120,9 +121,10 @@ def change_role(
     return membership
 
 
+@retrying
 def remove_member(actor: User, party: Party, membership_id) -> Membership:
     """Take a member out of the party: their next request there is refused (F5)."""
-    with transaction():
+    with transaction(lock=party):
         acting_role(actor, party)
         membership = member_of_party(party, membership_id)
         if membership.role == "admin" and _admin_count(party) <= 1:

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from app import create_app
-from extensions import limiter
-from models.base import open_database
 from models.migrations import upgrade
 from tests import factories
+from tests.databases import Template, drop_copy
 from tests.factories import PASSWORD
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
-    """A database with every migration applied, copied for each test (fast and isolated)."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    database = open_database(f"sqlite:///{path}")
-    upgrade(database)
-    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    database.close()
-    return path
+    """A database with every migration applied, copied for each test (fast and isolated);
+    SQLite unless DATABASE_URL names a PostgreSQL server (tests/databases.py)."""
+    template = Template("schema", tmp_path_factory.mktemp("template"), upgrade)
+    yield template
+    template.drop()
+
+
+_copies: list[str] = []
 
 
 def make_app(tmp_path, template_db, **config):
-    db_path = tmp_path / "portal.sqlite3"
-    shutil.copy(template_db, db_path)
+    url = template_db.copy(tmp_path)
+    _copies.append(url)
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
     }
@@ -43,13 +42,20 @@ def make_app(tmp_path, template_db, **config):
 @pytest.fixture
 def app(tmp_path, template_db):
     app = make_app(tmp_path, template_db)
-    limiter.reset()
     database = app.extensions["database"]
     # No app context is kept pushed: each test request gets its own, as in production.
     database.connect(reuse_if_open=True)
     yield app
     if not database.is_closed():
         database.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """Each test's database copies go when it ends (PostgreSQL; SQLite files go with tmp)."""
+    yield
+    while _copies:
+        drop_copy(_copies.pop())
 
 
 @pytest.fixture

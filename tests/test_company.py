@@ -729,7 +729,7 @@ def test_renaming_reloads_the_whole_page(client, login, shop):
         ({"vat_number": "NL004495446B01"}, "This is not a valid VAT number for Netherlands."),
         ({"email": "not-an-email"}, "Invalid email address."),
         ({"currency": "DEM"}, "Choose a currency from the list."),
-        ({"country": "XX"}, "Not a valid choice."),
+        ({"country": "XX"}, "Choose a country from the list."),
         ({"legal_name": ""}, "This field is required."),
         ({"phone": "call me"}, "Enter a phone number"),
     ],
@@ -811,7 +811,7 @@ def test_add_address_with_htmx_and_without(client, login, shop):
         ),
         ({"postal_code": "1234", "country": "DE"}, "format 12345 (Germany)"),
         ({"street": ""}, "This field is required."),
-        ({"country": "ZZ"}, "Not a valid choice."),
+        ({"country": "ZZ"}, "Choose a country from the list."),
         ({"kind": "warehouse"}, "Choose invoice or delivery address."),
     ],
 )

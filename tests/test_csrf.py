@@ -11,10 +11,8 @@ from tests.factories import PASSWORD
 
 @pytest.fixture
 def csrf_app(tmp_path, template_db):
-    from extensions import limiter
 
     app = make_app(tmp_path, template_db, WTF_CSRF_ENABLED=True)
-    limiter.reset()
     yield app
 
 

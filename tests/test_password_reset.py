@@ -179,14 +179,36 @@ def test_a_password_changed_otherwise_ends_the_link(app, client, login, make_mem
     assert app.test_client().get(f"/password/reset/{token}").status_code == 410
 
 
-def test_asking_is_rate_limited(client, make_member, smtp_server):
+def test_reset_emails_are_limited_per_account_without_saying_so(client, make_member, smtp_server):
+    from models.guard import RESET_ACCOUNT
+
     make_member(email="known@example.com")
-    statuses = [
-        client.post("/password/forgot", data={"email": "known@example.com"}).status_code
-        for _ in range(6)
+    answers = [
+        client.post("/password/forgot", data={"email": "known@example.com"})
+        for _ in range(RESET_ACCOUNT.count + 3)
     ]
-    assert statuses == [200] * 5 + [429]
-    assert len(smtp_server.messages) == 5
+    assert {a.status_code for a in answers} == {200}
+    assert {text_of(a) for a in answers} == {text_of(answers[0])}  # the same screen each time
+    assert len(smtp_server.messages) == RESET_ACCOUNT.count
+
+
+def test_reset_requests_are_limited_per_client_address(app, make_member, smtp_server):
+    from models.guard import RESET_ADDRESS
+
+    make_member(email="known@example.com")
+    other_address = app.test_client()
+    statuses = [
+        app.test_client().post("/password/forgot", data={"email": f"u{i}@example.com"}).status_code
+        for i in range(RESET_ADDRESS.count + 1)
+    ]
+    assert statuses == [200] * RESET_ADDRESS.count + [429]
+    elsewhere = other_address.post(
+        "/password/forgot",
+        data={"email": "known@example.com"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert elsewhere.status_code == 200
+    assert len(smtp_server.messages) == 1
 
 
 def test_a_forged_host_header_is_refused_and_no_link_is_sent(client, make_member, smtp_server):

@@ -8,7 +8,6 @@ with CI=true a missing Chromium fails the run.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -37,18 +36,19 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     """A database with every migration and the demo data, made once and copied per test."""
-    from models.base import db, open_database
+    from models.base import db
     from models.demo import load_demo
     from models.migrations import upgrade
+    from tests.databases import Template
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    database = open_database(f"sqlite:///{path}")
-    upgrade(database)
-    db.initialize(database)
-    load_demo()
-    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    database.close()
-    return path
+    def fill(database):
+        upgrade(database)
+        db.initialize(database)
+        load_demo()
+
+    template = Template("demo", tmp_path_factory.mktemp("demo"), fill)
+    yield template
+    template.drop()
 
 
 @pytest.fixture
@@ -61,20 +61,19 @@ def server_config():
 def live_server(tmp_path, demo_db, server_config):
     """The portal served on 127.0.0.1:<free port>, with CSRF on as in production."""
     from app import create_app
-    from extensions import limiter
+    from tests.conftest import _copies
 
-    db_path = tmp_path / "live.sqlite3"
-    shutil.copy(demo_db, db_path)
+    url = demo_db.copy(tmp_path)
+    _copies.append(url)
     config = {
         "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": url,
         "WTF_CSRF_ENABLED": True,
         "INSTANCE_PATH": str(tmp_path),
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
     }
     config.update(server_config)
     app = create_app(config)
-    limiter.reset()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

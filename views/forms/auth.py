@@ -1,12 +1,12 @@
 """Forms of sign-in, sign-up and the user's own account."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from models.parties import CUSTOMER_TYPE_LABELS
 
+from .base import PortalForm
 from .fields import CountryField, language_choices, strip
 
 PASSWORD_RULES = [
@@ -15,7 +15,7 @@ PASSWORD_RULES = [
 ]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = EmailField(
         _l("Email address"), [DataRequired(), Length(max=254), Email()], filters=[strip]
     )
@@ -35,7 +35,7 @@ class CompanyFieldsMixin:
     country = CountryField()
 
 
-class SignUpForm(CompanyFieldsMixin, FlaskForm):
+class SignUpForm(CompanyFieldsMixin, PortalForm):
     name = StringField(_l("Your name"), [DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email address"), [DataRequired(), Length(max=254), Email()], filters=[strip]
@@ -47,11 +47,11 @@ class SignUpForm(CompanyFieldsMixin, FlaskForm):
     )
 
 
-class CompanyCreateForm(CompanyFieldsMixin, FlaskForm):
+class CompanyCreateForm(CompanyFieldsMixin, PortalForm):
     pass
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current_password = PasswordField(_l("Current password"), [DataRequired(), Length(max=128)])
     password = PasswordField(_l("New password"), PASSWORD_RULES)
     confirm = PasswordField(
@@ -60,18 +60,18 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     name = StringField(_l("Your name"), [DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=language_choices())
 
 
-class PasswordForgotForm(FlaskForm):
+class PasswordForgotForm(PortalForm):
     email = EmailField(
         _l("Email address"), [DataRequired(), Length(max=254), Email()], filters=[strip]
     )
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(PortalForm):
     password = PasswordField(_l("New password"), PASSWORD_RULES)
     confirm = PasswordField(
         _l("Repeat new password"),

@@ -10,7 +10,6 @@ from babel.numbers import get_currency_name, get_currency_precision
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -46,6 +45,7 @@ from models.identifiers import (
 )
 from models.parties import CUSTOMER_TYPE_LABELS
 
+from .base import PortalForm
 from .fields import CountryField, language_choices, strip
 
 
@@ -77,7 +77,7 @@ class CurrencyField(SelectField):
             raise ValidationError(_l("Choose a currency from the list."))
 
 
-class CompanyEditForm(FlaskForm):
+class CompanyEditForm(PortalForm):
     """The company profile (F7)."""
 
     version = HiddenField()
@@ -124,7 +124,7 @@ class AddressFieldsMixin:
             _domain_check(normalise_postal_code, field, self.country.data)
 
 
-class AddressCreateForm(AddressFieldsMixin, FlaskForm):
+class AddressCreateForm(AddressFieldsMixin, PortalForm):
     """A new invoice or delivery address (F8)."""
 
     kind = HiddenField(validators=[InputRequired()])
@@ -135,11 +135,11 @@ class AddressCreateForm(AddressFieldsMixin, FlaskForm):
             raise ValidationError(_l("Choose invoice or delivery address."))
 
 
-class AddressEditForm(AddressFieldsMixin, FlaskForm):
+class AddressEditForm(AddressFieldsMixin, PortalForm):
     """An address's details (F8)."""
 
 
-class DeliveryPointCreateForm(FlaskForm):
+class DeliveryPointCreateForm(PortalForm):
     """A building, dock or room inside a delivery address (F9)."""
 
     name = StringField(_l("Name"), [DataRequired(), Length(max=120)])
@@ -154,7 +154,7 @@ class DeliveryPointEditForm(DeliveryPointCreateForm):
             raise ValidationError(_l("Choose one of your delivery addresses."))
 
 
-class BankAccountEditForm(FlaskForm):
+class BankAccountEditForm(PortalForm):
     """Where the company receives payouts (F10)."""
 
     holder = StringField(_l("Account holder"), [Optional(), Length(max=200)], filters=[strip])
@@ -205,7 +205,7 @@ class AmountField(StringField):
         self.amount = parse_amount(self.data, getattr(form, "money_currency", "EUR"))
 
 
-class SupplierDefaultsEditForm(FlaskForm):
+class SupplierDefaultsEditForm(PortalForm):
     """Terms new client relationships start with (F11)."""
 
     version = HiddenField()

@@ -23,6 +23,18 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1].casefold())
 
 
+def browser_country() -> str | None:
+    """The country of the browser's preferred language region ("de-DE" -> "DE"), if it
+    names one we know; else None (no country is preselected)."""
+    from flask import request
+
+    for value, _quality in request.accept_languages:
+        parts = value.replace("_", "-").split("-")
+        if len(parts) >= 2 and parts[-1].upper() in COUNTRY_CODES:
+            return parts[-1].upper()
+    return None
+
+
 def default_currency(country: str) -> str:
     """The currency in use in a country today (EUR for NL, SEK for SE)."""
     currencies = get_territory_currencies(country, tender=True, non_tender=False)
@@ -42,7 +54,7 @@ class CountryField(SelectField):
     def pre_validate(self, form):
         # choices are filled per request; check against the full list
         if self.data not in COUNTRY_CODES:
-            raise ValidationError(self.gettext("Not a valid choice."))
+            raise ValidationError(_l("Choose a country from the list."))
 
 
 def strip(value):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import (
     DataRequired,
@@ -19,6 +18,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from models.schedules import MAX_LEAD_DAYS
 
+from .base import PortalForm
 from .fields import strip
 
 BAD_TIME = _l("Enter a time as hours and minutes, for example 08:30.")
@@ -53,7 +53,7 @@ class AtLeastOne:
             raise ValidationError(self.message)
 
 
-class ScheduleCreateForm(FlaskForm):
+class ScheduleCreateForm(PortalForm):
     name = StringField(_l("Name"), [DataRequired(), Length(max=120)], filters=[strip])
     working_days = WeekdaysField(
         _l("Working days"),
@@ -83,7 +83,7 @@ class ScheduleUpdateForm(ScheduleCreateForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class TimeFrameAddForm(FlaskForm):
+class TimeFrameAddForm(PortalForm):
     weekdays = WeekdaysField(
         _l("Days"), [AtLeastOne(_l("Choose at least one day."))], default=[1, 2, 3, 4, 5]
     )
@@ -99,7 +99,7 @@ class TimeFrameAddForm(FlaskForm):
             raise ValidationError(_l("The end must be later than the start."))
 
 
-class ClosedDateAddForm(FlaskForm):
+class ClosedDateAddForm(PortalForm):
     day = DateField(
         _l("Date"),
         [InputRequired()],

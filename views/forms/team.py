@@ -1,17 +1,17 @@
 """Forms of the team page and of accepting an invitation."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional
 
 from models.parties import ROLE_LABELS, ROLES
 
 from .auth import PASSWORD_RULES
+from .base import PortalForm
 from .fields import language_choices, strip
 
 
-class InvitationCreateForm(FlaskForm):
+class InvitationCreateForm(PortalForm):
     email = EmailField(
         _l("Email address"), [DataRequired(), Length(max=254), Email()], filters=[strip]
     )
@@ -27,7 +27,7 @@ class InvitationCreateForm(FlaskForm):
     language = SelectField(_l("Language of the email"), choices=language_choices())
 
 
-class MemberUpdateForm(FlaskForm):
+class MemberUpdateForm(PortalForm):
     role = SelectField(
         _l("Role"),
         [DataRequired(), AnyOf(ROLES, message=_l("Choose one of the roles."))],
@@ -38,7 +38,7 @@ class MemberUpdateForm(FlaskForm):
     current_role = HiddenField(validators=[Optional(), AnyOf(ROLES)])
 
 
-class InvitationAcceptForm(FlaskForm):
+class InvitationAcceptForm(PortalForm):
     name = StringField(_l("Your name"), [DataRequired(), Length(max=120)])
     password = PasswordField(_l("Password"), PASSWORD_RULES)
     confirm = PasswordField(

@@ -1,0 +1,45 @@
+"""The base of every form: text that the database can store.
+
+Every text field refuses control characters (a NUL byte cannot be stored in PostgreSQL;
+others hide text or break exports). Textareas keep tab and line breaks. This is the one place
+that rule lives: forms inherit it from PortalForm.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+# C0 controls and DEL, the C1 controls, and U+FFFE/U+FFFF (not characters).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_MESSAGE = _l("Remove the invisible control characters from this text.")
+
+
+def has_control_characters(text: str, multiline: bool = False) -> bool:
+    """True when text holds characters no field should store (tab and line breaks are fine
+    in multi-line text)."""
+    return bool((_CONTROL if multiline else _CONTROL_IN_LINE).search(text or ""))
+
+
+def _storable_text(form, field) -> None:
+    multiline = isinstance(field, TextAreaField)
+    for value in field.raw_data or ():
+        if isinstance(value, str) and has_control_characters(value, multiline):
+            field.data = ""  # never echo the bytes back into the page
+            raise ValidationError(CONTROL_MESSAGE)
+
+
+class PortalForm(FlaskForm):
+    """FlaskForm whose text fields only take text the database can store."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):  # also email, tel, hidden, password, textarea
+                field.validators = [_storable_text, *field.validators]
+            return field
