@@ -29,6 +29,7 @@ from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import load_session, memberships_of
 from views import access, filters
+from views.hosts import HostGuard
 from views.htmx import wants_block
 
 CSP = (
@@ -98,6 +99,10 @@ def create_app(config: dict | None = None) -> Flask:
     lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     login_manager.user_loader(lambda token: load_session(token, idle=idle, lifetime=lifetime))
     login_manager.unauthorized_handler(_unauthorized)
+    if trusted_hosts := app.config.get("TRUSTED_HOSTS"):
+        # Our own check (views/hosts.py) instead of Werkzeug's, which misses IPv6 literals.
+        app.config["TRUSTED_HOSTS"] = None
+        app.wsgi_app = HostGuard(app.wsgi_app, trusted_hosts)
     if app.config["TRUSTED_PROXIES"]:
         # Behind N reverse proxies: the client address is the one they forward, not theirs.
         hops = app.config["TRUSTED_PROXIES"]

@@ -26,8 +26,12 @@ _copies: list[str] = []
 
 
 def make_app(tmp_path, template_db, **config):
-    url = template_db.copy(tmp_path)
-    _copies.append(url)
+    """An app on a fresh copy of the template (or on config's DATABASE_URL when given)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    url = config.get("DATABASE_URL")
+    if url is None:
+        url = template_db.copy(tmp_path)
+        _copies.append(url)
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",

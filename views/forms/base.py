@@ -12,7 +12,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation
 
 # C0 controls and DEL, the C1 controls, and U+FFFE/U+FFFF (not characters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -28,10 +28,13 @@ def has_control_characters(text: str, multiline: bool = False) -> bool:
 
 def _storable_text(form, field) -> None:
     multiline = isinstance(field, TextAreaField)
+    pattern = _CONTROL if multiline else _CONTROL_IN_LINE
     for value in field.raw_data or ():
-        if isinstance(value, str) and has_control_characters(value, multiline):
-            field.data = ""  # never echo the bytes back into the page
-            raise ValidationError(CONTROL_MESSAGE)
+        if isinstance(value, str) and pattern.search(value):
+            # The form shows the text without them (never the bytes themselves), and nothing
+            # else is checked until they are gone.
+            field.data = pattern.sub("", value)
+            raise StopValidation(CONTROL_MESSAGE)
 
 
 class PortalForm(FlaskForm):
