@@ -247,6 +247,50 @@ def _register_cli(app: Flask) -> None:
             ) from None
         click.echo("Demo data loaded.")
 
+    @demo_group.command("scale")
+    @click.option("--party", "party_id", type=int, help="Grow this party (default: a new one).")
+    @click.option("--members", default=200, show_default=True, help="Members in total.")
+    @click.option("--addresses", default=100, show_default=True, help="Addresses in total.")
+    @click.option("--points", default=2, show_default=True, help="Points per new address.")
+    @click.option("--schedules", default=20, show_default=True, help="Schedules in total.")
+    @click.option("--audit", default=10_000, show_default=True, help="Audit entries in total.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def demo_scale(party_id, members, addresses, points, schedules, audit, as_json):
+        """Grow one party to a large size, for measuring speed (`make bench`)."""
+        import json
+
+        from models.demo_scale import SCALE_PASSWORD, scale_party
+        from models.parties import Party
+
+        if not app.config["DEMO_DATA_ALLOWED"]:
+            raise click.ClickException("Demo data is off here (set DEMO_DATA_ALLOWED=1).")
+        party = None
+        if party_id is not None:
+            party = Party.get_or_none(Party.id == party_id)
+            if party is None:
+                raise click.ClickException(f"No party {party_id}.")
+        sizes = dict(members=members, addresses=addresses, points=points, schedules=schedules)
+        done = scale_party(party, audit_entries=audit, **sizes)
+        result = {
+            "party": done.party.id,
+            "admin": done.admin_email,
+            "password": SCALE_PASSWORD,
+            "members": done.members,
+            "addresses": done.addresses,
+            "delivery_points": done.delivery_points,
+            "schedules": done.schedules,
+            "audit_entries": done.audit_entries,
+        }
+        if as_json:
+            click.echo(json.dumps(result))
+            return
+        click.echo(
+            f"Party {done.party.id} ({done.party.display_name}): {done.members} members, "
+            f"{done.addresses} addresses, {done.delivery_points} delivery points, "
+            f"{done.schedules} schedules, {done.audit_entries} audit entries. "
+            f"Sign in as {done.admin_email} / {SCALE_PASSWORD}."
+        )
+
     @demo_group.command("signins")
     def demo_signins():
         """Print the demo sign-ins."""
