@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import config as settings
-from extensions import babel, csrf, htmx, limiter, login_manager
+from extensions import babel, compress, csrf, htmx, limiter, login_manager
 from models import audit as _audit  # noqa: F401 - every table module is imported once here
 from models import base as db_base
 from models import company as _company  # noqa: F401
@@ -22,7 +22,7 @@ from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import load_session, memberships_of
-from views import access, filters
+from views import access, assets, filters
 from views.htmx import wants_block
 
 CSP = (
@@ -91,6 +91,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.user_loader(load_session)
     login_manager.unauthorized_handler(_unauthorized)
     limiter.init_app(app)
+    # Registered before the other after_request hooks, so it runs after them: it compresses
+    # the final body and adds Accept-Encoding to the Vary they set (HX-Request, Cookie).
+    compress.init_app(app)
 
     from views import account, audit, auth, company, invitations, parties, schedules, team
 
@@ -106,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
+    assets.register(app)
 
     app.jinja_env.undefined = __import__("jinja2").StrictUndefined
     app.jinja_env.globals.update(csrf_token=generate_csrf, languages=settings.LANGUAGES)
@@ -161,7 +165,7 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static":
+    if request.endpoint not in ("static", "assets.favicon"):  # files: the same for everyone
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
         if current_user.is_authenticated:
