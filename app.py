@@ -22,7 +22,7 @@ from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import load_session, memberships_of
-from views import access, assets, filters
+from views import access, assets, filters, i18n
 from views.htmx import wants_block
 
 CSP = (
@@ -115,6 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(csrf_token=generate_csrf, languages=settings.LANGUAGES)
     app.context_processor(_template_context)
     filters.register(app)
+    i18n.install(app)
 
     @app.before_request
     def _open_db():
