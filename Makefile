@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test setup install install-dev compile-translations db demo translations lint format clean
+.PHONY: run test setup install install-dev compile-translations db demo translations lint format clean bench
 
 run: setup ## set up everything and serve on http://127.0.0.1:$(PORT)
 	@$(FLASK) demo signins
@@ -36,6 +36,9 @@ compile-translations: install ## .po -> .mo (the .mo files are not committed)
 db: install compile-translations ## create or upgrade the database, load demo data when it is empty
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+
+bench: install compile-translations ## measure the pages against a bare Flask page (wrk; not in `make test`)
+	$(BIN)/python bench/run.py
 
 translations: install ## extract messages and update every catalog
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .

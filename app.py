@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as settings
-from extensions import babel, csrf, htmx, login_manager
+from extensions import babel, compress, csrf, htmx, login_manager
 from models import addresses as _addresses  # noqa: F401 - every table module is imported once here
 from models import audit as _audit  # noqa: F401
 from models import bank as _bank  # noqa: F401
@@ -28,7 +28,7 @@ from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import load_session, memberships_of
-from views import access, filters
+from views import access, assets, filters, i18n
 from views.hosts import HostGuard
 from views.htmx import wants_block
 
@@ -107,6 +107,9 @@ def create_app(config: dict | None = None) -> Flask:
         # Behind N reverse proxies: the client address is the one they forward, not theirs.
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0)
+    # Registered before the other after_request hooks, so it runs after them: it compresses
+    # the final body and adds Accept-Encoding to the Vary they set (HX-Request, Cookie).
+    compress.init_app(app)
 
     from views import account, audit, auth, company, invitations, parties, schedules, team
 
@@ -122,11 +125,13 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
+    assets.register(app)
 
     app.jinja_env.undefined = __import__("jinja2").StrictUndefined
     app.jinja_env.globals.update(csrf_token=generate_csrf, languages=settings.LANGUAGES)
     app.context_processor(_template_context)
     filters.register(app)
+    i18n.install(app)
 
     @app.before_request
     def _open_db():
@@ -190,7 +195,7 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static":
+    if request.endpoint not in ("static", "assets.favicon"):  # files: the same for everyone
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
         # Every page is private or carries a CSRF token: neither the browser nor a proxy
@@ -275,6 +280,50 @@ def _register_cli(app: Flask) -> None:
                 "The database is not empty; demo data is only loaded into an empty one."
             ) from None
         click.echo("Demo data loaded.")
+
+    @demo_group.command("scale")
+    @click.option("--party", "party_id", type=int, help="Grow this party (default: a new one).")
+    @click.option("--members", default=200, show_default=True, help="Members in total.")
+    @click.option("--addresses", default=100, show_default=True, help="Addresses in total.")
+    @click.option("--points", default=2, show_default=True, help="Points per new address.")
+    @click.option("--schedules", default=20, show_default=True, help="Schedules in total.")
+    @click.option("--audit", default=10_000, show_default=True, help="Audit entries in total.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def demo_scale(party_id, members, addresses, points, schedules, audit, as_json):
+        """Grow one party to a large size, for measuring speed (`make bench`)."""
+        import json
+
+        from models.demo_scale import SCALE_PASSWORD, scale_party
+        from models.parties import Party
+
+        if not app.config["DEMO_DATA_ALLOWED"]:
+            raise click.ClickException("Demo data is off here (set DEMO_DATA_ALLOWED=1).")
+        party = None
+        if party_id is not None:
+            party = Party.get_or_none(Party.id == party_id)
+            if party is None:
+                raise click.ClickException(f"No party {party_id}.")
+        sizes = dict(members=members, addresses=addresses, points=points, schedules=schedules)
+        done = scale_party(party, audit_entries=audit, **sizes)
+        result = {
+            "party": done.party.id,
+            "admin": done.admin_email,
+            "password": SCALE_PASSWORD,
+            "members": done.members,
+            "addresses": done.addresses,
+            "delivery_points": done.delivery_points,
+            "schedules": done.schedules,
+            "audit_entries": done.audit_entries,
+        }
+        if as_json:
+            click.echo(json.dumps(result))
+            return
+        click.echo(
+            f"Party {done.party.id} ({done.party.display_name}): {done.members} members, "
+            f"{done.addresses} addresses, {done.delivery_points} delivery points, "
+            f"{done.schedules} schedules, {done.audit_entries} audit entries. "
+            f"Sign in as {done.admin_email} / {SCALE_PASSWORD}."
+        )
 
     @demo_group.command("signins")
     def demo_signins():

@@ -86,8 +86,12 @@ def test_forwarded_address_is_read_only_behind_a_trusted_proxy(tmp_path, templat
     spoofed = {"X-Forwarded-For": "203.0.113.77"}
     for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.77")):
         app = make_app(tmp_path / str(proxies), template_db, TRUSTED_PROXIES=proxies)
-        seen = []
-        app.before_request(lambda: seen.append(__import__("flask").request.remote_addr))
+        seen: list[str] = []
+
+        def remember(seen=seen):
+            seen.append(__import__("flask").request.remote_addr)
+
+        app.before_request(remember)
         app.test_client().get("/signin", headers=spoofed)
         assert seen == [expected]
 

@@ -24,8 +24,9 @@ from .htmx import page_or_block, redirect_to, wants_block
 bp = Blueprint("team", __name__, url_prefix="/p/<int:party_id>/team")
 
 
-def _role_choices() -> list[tuple[str, object]]:
-    return [(role, ROLE_LABELS[role]) for role in assignable_roles(g.membership.role)]
+def _role_choices() -> list[tuple[str, str]]:
+    # translated once here: the page shows these labels on every member's row
+    return [(role, str(ROLE_LABELS[role])) for role in assignable_roles(g.membership.role)]
 
 
 def _invite_form(**kwargs) -> InvitationCreateForm:
@@ -93,8 +94,9 @@ def _member_or_404(membership_id: int):
 @bp.route("/")
 @member("admin")
 def index(party_id):
-    """The team: members with their roles, an invitation form and pending invitations."""
-    return _render()
+    """The team: members with their roles, an invitation form and pending invitations (an
+    htmx request gets the members region alone)."""
+    return _render(block="members")
 
 
 @bp.route("/invitations", methods=["POST"])

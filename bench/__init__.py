@@ -1,0 +1,1 @@
+"""`make bench`: the speed of the portal, measured (see bench/run.py)."""

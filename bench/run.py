@@ -1,0 +1,445 @@
+"""`make bench`: the portal's pages measured against a bare Flask + Peewee page, on this machine.
+
+1. Builds a fresh database under instance/bench/ (never the dev database), loads the demo and
+   grows one party with `flask demo scale` (200 members, 100 addresses with delivery points,
+   20 schedules, 10,000 audit entries).
+2. Serves the portal and the yardstick (bench/yardstick.py) with gunicorn, 2 workers each, on
+   free loopback ports.
+3. Signs in as an admin of the big party through the real sign-in form and drives every entry
+   with wrk (16 connections, a warm-up, then a short measured run), each entry right after a
+   run of the yardstick, so that a ratio compares two runs under the same machine load.
+4. Counts the database queries of one request of each entry in-process, at the full size and
+   at 10x less data, and the bytes of the page as HTML and as sent compressed.
+5. Writes bench/results.json and prints a table.
+
+Later issues add their pages to ENTRIES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "instance" / "bench"
+RESULTS = ROOT / "bench" / "results.json"
+FULL = {"members": 200, "addresses": 100, "schedules": 20, "audit": 10_000}
+CONNECTIONS = 16
+SERVER_LIFETIME = 900  # seconds: the servers stop by themselves even if this script is killed
+ACCEPT_ENCODING = "gzip, br"
+TARGETS = {"page": {"p95_ms": 50, "ratio": 0.5}, "fragment": {"ratio": 0.7}, "queries": 10}
+
+LUA_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "errors": %d, "bad_status": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str  # "page" | "fragment"
+    path: str  # with {party} and {schedule} placeholders
+
+    def url(self, party: int, schedule: int) -> str:
+        return self.path.format(party=party, schedule=schedule)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"HX-Request": "true"} if self.kind == "fragment" else {}
+
+
+ENTRIES = [
+    Entry("home", "page", "/p/{party}/"),
+    Entry("team", "page", "/p/{party}/team/"),
+    Entry("audit", "page", "/p/{party}/audit/"),
+    Entry("company", "page", "/p/{party}/company/"),
+    Entry("schedules", "page", "/p/{party}/schedules/"),
+    Entry("schedule", "page", "/p/{party}/schedules/{schedule}/"),
+    Entry("team_members", "fragment", "/p/{party}/team/"),
+    Entry("audit_rows", "fragment", "/p/{party}/audit/?page=2"),
+    Entry("company_settings", "fragment", "/p/{party}/company/"),
+    Entry("schedule_list", "fragment", "/p/{party}/schedules/"),
+    Entry("schedule_preview", "fragment", "/p/{party}/schedules/{schedule}/"),
+]
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+# --- tools ---------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    """wrk's path; installed from Debian's packages when missing and we may (root, apt-get)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("wrk is missing: installing it with apt-get (Debian package 'wrk') ...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-qq", "wrk"]
+        if subprocess.run(install, env=env).returncode != 0:  # noqa: S603
+            subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)  # noqa: S603, S607
+            subprocess.run(install, env=env, check=True)  # noqa: S603
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit(
+            "bench: wrk (the HTTP load generator) is not installed.\n"
+            "  Debian/Ubuntu: sudo apt-get install wrk   (or run `make bench` as root)\n"
+            "  macOS: brew install wrk   Others: https://github.com/wg/wrk"
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def flask_cli(env: dict, *args: str) -> str:
+    command = [sys.executable, "-m", "flask", "--app", "app", *args]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def build_database(path: Path, sizes: dict, env: dict) -> dict:
+    """A fresh database at path: migrations, the demo, and one party grown to `sizes`."""
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    env = {**env, "DATABASE_URL": f"sqlite:///{path}"}
+    flask_cli(env, "db", "upgrade")
+    flask_cli(env, "demo", "load")
+    options = [f"--{key}={value}" for key, value in sizes.items()]
+    return json.loads(flask_cli(env, "demo", "scale", "--json", *options).strip().splitlines()[-1])
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+class Servers:
+    """gunicorn processes that end with this script, and after SERVER_LIFETIME at the latest."""
+
+    def __init__(self):
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, name: str, target: str, env: dict) -> int:
+        port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers=2",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            target,
+        ]
+        if shutil.which("timeout"):
+            command = ["timeout", str(SERVER_LIFETIME), *command]
+        log = open(WORK / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.processes.append(process)
+        for _ in range(150):  # up to 15 s
+            if process.poll() is not None:
+                sys.exit(f"bench: {name} did not start; see {WORK / (name + '.log')}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return port
+            except OSError:
+                time.sleep(0.1)
+        sys.exit(f"bench: {name} did not answer on port {port}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+
+# --- HTTP: sign in, fetch, load ------------------------------------------------------------
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in through the real form; returns the Cookie header of the signed-in browser."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(f"{base}/signin", timeout=10).read().decode()  # noqa: S310
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    form = {"email": email, "password": password}
+    if token:
+        form["csrf_token"] = token.group(1)
+    data = urllib.parse.urlencode(form).encode()
+    answer = opener.open(f"{base}/signin", data=data, timeout=10)  # noqa: S310
+    if "/signin" in answer.geturl():
+        sys.exit(f"bench: signing in as {email} failed (still on {answer.geturl()})")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def fetch(port: int, url: str, headers: dict) -> tuple[int, bytes]:
+    """One GET as sent on the wire (no decompression): status and body bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def load(wrk: str, script: str, port: int, url: str, headers: dict, seconds: int) -> dict:
+    """wrk against one URL: a 1 s warm-up, then `seconds` measured; rps and latencies."""
+    base = [wrk, f"-c{CONNECTIONS}", "-t2", "--timeout=5s", f"-s{script}"]
+    for name, value in headers.items():
+        base += ["-H", f"{name}: {value}"]
+    target = f"http://127.0.0.1:{port}{url}"
+    subprocess.run([*base, "-d1s", target], capture_output=True, check=True)  # noqa: S603
+    done = subprocess.run(  # noqa: S603
+        [*base, f"-d{seconds}s", target], capture_output=True, text=True, check=True
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
+    figures = json.loads(line[len("BENCH ") :])
+    if figures["errors"] or figures["bad_status"]:
+        say(f"warning: {url}: {figures['errors']} errors, {figures['bad_status']} answers ≥ 400")
+    return {
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p95_ms": round(figures["p95_us"] / 1000, 1),
+        "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+    }
+
+
+# --- queries, in-process -------------------------------------------------------------------
+
+
+def count_queries(db_path: Path, data: dict, entries: list[Entry]) -> dict[str, int]:
+    """Database queries of one request of each entry (after one warm-up request)."""
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_OUTBOX_DIR": str(WORK / "outbox"),
+            "THROTTLE_ENABLED": False,
+        }
+    )
+    database = app.extensions["database"]
+    client = app.test_client()
+    answer = client.post("/signin", data={"email": data["admin"], "password": data["password"]})
+    if answer.status_code != 303:
+        sys.exit(f"bench: in-process sign-in failed ({answer.status_code})")
+    calls = [0]
+    execute_sql = database.execute_sql
+
+    def counting(*args, **kwargs):
+        calls[0] += 1
+        return execute_sql(*args, **kwargs)
+
+    database.execute_sql = counting
+    counts = {}
+    try:
+        for entry in entries:
+            url = entry.url(data["party"], data["schedule"])
+            client.get(url, headers=entry.headers)
+            calls[0] = 0
+            response = client.get(url, headers=entry.headers)
+            if response.status_code != 200:
+                sys.exit(f"bench: {url} answered {response.status_code} in-process")
+            counts[entry.name] = calls[0]
+    finally:
+        database.execute_sql = execute_sql
+        if not database.is_closed():
+            database.close()
+    return counts
+
+
+def first_schedule(db_path: Path, party: int) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as connection:
+        row = connection.execute(
+            "SELECT id FROM delivery_schedule WHERE party_id = ? ORDER BY id LIMIT 1", (party,)
+        ).fetchone()
+    return row[0]
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def verdict(entry: dict, small_queries: int | None) -> str:
+    """What misses the issue's targets ("" when the entry meets them all)."""
+    misses = []
+    target = TARGETS[entry["kind"]]
+    if entry["ratio"] < target["ratio"]:
+        misses.append(f"ratio<{target['ratio']}")
+    if "p95_ms" in target and entry["p95_ms"] > target["p95_ms"]:
+        misses.append(f"p95>{target['p95_ms']}")
+    if entry["queries"] > TARGETS["queries"]:
+        misses.append(f"queries>{TARGETS['queries']}")
+    if small_queries is not None and small_queries != entry["queries"]:
+        misses.append("N+1")
+    return ", ".join(misses) or "ok"
+
+
+def table(results: dict, small: dict[str, int]) -> str:
+    head = (
+        f"{'entry':<17} {'kind':<8} {'p50 ms':>7} {'p95 ms':>7} {'rps':>7} {'ratio':>6} "
+        f"{'queries':>7} {'@1/10':>5} {'html KB':>8} {'wire KB':>8}  targets"
+    )
+    lines = [head, "-" * len(head)]
+    for name, e in results["entries"].items():
+        lines.append(
+            f"{name:<17} {e['kind']:<8} {e['p50_ms']:>7.1f} {e['p95_ms']:>7.1f} {e['rps']:>7.0f} "
+            f"{e['ratio']:>6.2f} {e['queries']:>7} {small.get(name, '-'):>5} "
+            f"{e['html_bytes'] / 1024:>8.1f} {e['wire_bytes'] / 1024:>8.1f}  "
+            f"{verdict(e, small.get(name))}"
+        )
+    lines.append(
+        f"yardstick: {results['yardstick']['rps']:.0f} requests/s (bare Flask + Peewee, "
+        "mean; each ratio uses the yardstick run just before its entry)"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="measured seconds per entry")
+    parser.add_argument("--only", nargs="*", help="measure only these entries")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    wrk = ensure_wrk()
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",  # plain http on loopback: cookies without Secure
+        "SECRET_KEY": secrets.token_hex(16),
+        "DEMO_DATA_ALLOWED": "1",
+        "MAIL_OUTBOX_DIR": str(WORK / "outbox"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    big_db, small_db = WORK / "bench.sqlite3", WORK / "bench-small.sqlite3"
+    say(f"building {big_db.relative_to(ROOT)}: {FULL}")
+    big = build_database(big_db, FULL, env)
+    big["schedule"] = first_schedule(big_db, big["party"])
+    small_sizes = {key: value // 10 for key, value in FULL.items()}
+    say(f"building {small_db.relative_to(ROOT)}: {small_sizes}")
+    small = build_database(small_db, small_sizes, env)
+    small["schedule"] = first_schedule(small_db, small["party"])
+    entries = [e for e in ENTRIES if not args.only or e.name in args.only]
+
+    servers = Servers()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    measured: dict[str, dict] = {}
+    try:
+        server_env = {**env, "DATABASE_URL": f"sqlite:///{big_db}"}
+        portal = servers.start("portal", "app:create_app()", server_env)
+        yard_env = {**server_env, "BENCH_DATABASE": str(big_db), "BENCH_PARTY": str(big["party"])}
+        yardstick = servers.start("yardstick", "bench.yardstick:app", yard_env)
+        cookie = sign_in(portal, big["admin"], big["password"])
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(LUA_REPORT)
+        try:
+            say(f"yardstick on :{yardstick}, portal on :{portal} (gunicorn, 2 workers each)")
+            # the yardstick right before each entry: on a shared machine whose load drifts,
+            # each ratio compares two runs made under the same load
+            yard_runs = []
+            for entry in entries:
+                url = entry.url(big["party"], big["schedule"])
+                headers = {"Cookie": cookie, **entry.headers}
+                status, html = fetch(portal, url, headers)
+                if status != 200:
+                    sys.exit(f"bench: {url} answered {status}")
+                _, wire = fetch(portal, url, {**headers, "Accept-Encoding": ACCEPT_ENCODING})
+                yard_runs.append(load(wrk, script.name, yardstick, "/", {}, args.seconds)["rps"])
+                figures = load(
+                    wrk,
+                    script.name,
+                    portal,
+                    url,
+                    {**headers, "Accept-Encoding": ACCEPT_ENCODING},
+                    args.seconds,
+                )
+                measured[entry.name] = {
+                    "kind": entry.kind,
+                    "url": url,
+                    **figures,
+                    "ratio": round(figures["rps"] / yard_runs[-1], 2),
+                    "html_bytes": len(html),
+                    "wire_bytes": len(wire),
+                }
+                say(f"{entry.name}: {figures['rps']:.0f} rps, p95 {figures['p95_ms']} ms")
+        finally:
+            os.unlink(script.name)
+    finally:
+        servers.stop()
+
+    yard = {"rps": round(sum(yard_runs) / len(yard_runs), 1)}
+    say(f"yardstick: {min(yard_runs):.0f}-{max(yard_runs):.0f} rps over the run")
+    queries = count_queries(big_db, big, entries)
+    small_queries = count_queries(small_db, small, entries)
+    results = {
+        "yardstick": {"rps": yard["rps"]},
+        "entries": {
+            name: {
+                key: figures[key] if key != "queries" else queries[name]
+                for key in (
+                    "kind",
+                    "url",
+                    "p50_ms",
+                    "p95_ms",
+                    "rps",
+                    "ratio",
+                    "queries",
+                    "html_bytes",
+                    "wire_bytes",
+                )
+            }
+            for name, figures in measured.items()
+        },
+    }
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(table(results, small_queries))
+    print(f"\n@1/10: queries at 10x less data. Wrote {args.output}", end="")
+    print(f" in {time.monotonic() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

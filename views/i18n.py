@@ -1,0 +1,36 @@
+"""Translations in templates, looked up once per request and language.
+
+flask-babel looks up the catalog again for every `_()` in a template (the request's babel
+context, the domain, the locale, the cache key): a team page with 200 members did that 1,600
+times. Here the catalog of the current locale is kept on `g` for the rest of the request;
+when the locale changes during a request (`refresh()` after a language change,
+`force_locale()` for an email in the recipient's language) the catalog is looked up again.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_babel import get_locale, get_translations
+
+
+def _catalog():
+    if not has_request_context():
+        return get_translations()
+    locale = get_locale()
+    kept = g.get("_i18n_catalog")
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    g._i18n_catalog = (locale, translations)
+    return translations
+
+
+def install(app) -> None:
+    """Replace flask-babel's template gettext callables with ones that keep the catalog."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+    )
