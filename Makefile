@@ -11,7 +11,7 @@ run: setup ## set up everything and serve on http://127.0.0.1:$(PORT)
 	@$(FLASK) demo signins
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install-dev compile-translations ## set up everything, then the whole suite (lint included)
+test: install-dev setup ## set up everything, then the whole suite (lint included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
