@@ -17,7 +17,15 @@ from peewee import (
 )
 
 from . import audit
-from .base import BaseModel, DomainError, NotFound, retrying, transaction, utcnow
+from .base import (
+    BaseModel,
+    DomainError,
+    NotFound,
+    check_version,
+    retrying,
+    transaction,
+    utcnow,
+)
 from .identifiers import clean_text, known_countries, normalise_postal_code
 from .parties import Party, User
 
@@ -247,16 +255,32 @@ def add_address(
     return address
 
 
+STALE_ADDRESS = _l(
+    "Someone else changed this address while you were editing it. The form keeps what you "
+    "typed; the saved values are listed. Save again to replace them with yours."
+)
+STALE_POINT = _l(
+    "Someone else changed this delivery point while you were editing it. The form keeps what "
+    "you typed; the saved values are listed. Save again to replace them with yours."
+)
+
+
 @retrying
-def update_address(actor: User | None, party: Party, address_id, **fields) -> Address:
-    """Change an address's details (its kind and default flag stay)."""
+def update_address(
+    actor: User | None, party: Party, address_id, *, version=None, **fields
+) -> Address:
+    """Change an address's details (its kind and default flag stay); refused (StaleForm)
+    when the form was loaded at another version of the address."""
     values = _address_values(fields)
     with transaction(lock=party):
         address = address_of(party, address_id)
+        check_version(address, version, STALE_ADDRESS)
         old = _address_snapshot(address)
         for name, value in values.items():
             setattr(address, name, value)
         new = _address_snapshot(address)
+        if audit.diff(old, new):
+            address.version += 1
         _save_changes(actor, party, address, "address", address.summary, old, new)
     return address
 
@@ -358,11 +382,14 @@ def update_delivery_point(
     name: str,
     instructions: str = "",
     address_id=None,
+    version=None,
 ) -> DeliveryPoint:
-    """Change a delivery point; it may move to another of the party's delivery addresses."""
+    """Change a delivery point; it may move to another of the party's delivery addresses.
+    Refused (StaleForm) when the form was loaded at another version of the point."""
     values = _point_values(name, instructions)
     with transaction(lock=party):
         point = delivery_point_of(party, point_id)
+        check_version(point, version, STALE_POINT)
         old = _point_snapshot(point, point.address)
         address = point.address
         if address_id is not None and str(address_id) != str(point.address_id):
@@ -371,6 +398,8 @@ def update_delivery_point(
         point.instructions = values["instructions"]
         point.address = address
         new = _point_snapshot(point, address)
+        if audit.diff(old, new):
+            point.version += 1
         _save_changes(actor, party, point, "delivery_point", point.name, old, new)
     return point
 

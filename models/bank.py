@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from . import audit
-from .base import BaseModel, retrying, transaction, utcnow
+from .base import BaseModel, check_version, retrying, transaction, utcnow
 from .identifiers import clean_text, format_iban, mask_iban, normalise_bic, normalise_iban
 from .parties import Party, User
 
@@ -58,11 +58,25 @@ def _bank_snapshot(account: BankAccount | None) -> dict:
     }
 
 
+STALE_BANK = _l(
+    "Someone else changed the bank account while you were editing it. The form keeps what you "
+    "typed; the saved values are listed. Save again to replace them with yours."
+)
+
+
 @retrying
 def save_bank_account(
-    actor: User | None, party: Party, *, holder: str = "", iban: str, bic: str = ""
+    actor: User | None,
+    party: Party,
+    *,
+    holder: str = "",
+    iban: str,
+    bic: str = "",
+    version=None,
 ) -> BankAccount:
-    """Record (or replace) the account where the party receives payouts."""
+    """Record (or replace) the account where the party receives payouts. `version` is the
+    account's version the form was loaded at, 0 when there was none; another one is refused
+    (StaleForm): someone saved, added or removed the account meanwhile."""
     values = {
         "holder": clean_text(holder, 200),
         "iban": normalise_iban(iban),
@@ -70,16 +84,18 @@ def save_bank_account(
     }
     with transaction(lock=party):
         account = bank_account_of(party)
+        check_version(account or BankAccount(version=0), version, STALE_BANK)
         old = _bank_snapshot(account)
         action = "update"
         if account is None:
-            account = BankAccount(party=party)
+            account = BankAccount(party=party, version=0)
             action = "create"
         unchanged = all(getattr(account, k, None) == v for k, v in values.items())
         if not unchanged:
             for name, value in values.items():
                 setattr(account, name, value)
             account.updated_at = utcnow()
+            account.version += 1
             account.save()
             changes = audit.diff(old, _bank_snapshot(account))
             audit.record(actor, party, "bank_account", action, mask_iban(account.iban), changes)

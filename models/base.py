@@ -207,6 +207,25 @@ class DomainError(Exception):
         return str(self.message) % self.params if self.params else str(self.message)
 
 
+class StaleForm(DomainError):
+    """The record changed since the form was loaded (someone else saved meanwhile); views
+    answer 409 with the current values."""
+
+
+def check_version(record, version, message) -> None:
+    """Refuse (StaleForm) a save from a form loaded at another version of the record.
+    `version` is what the form sent (a missing or garbled one is refused too); None, from
+    callers without a form (the demo, the CLI), checks nothing."""
+    if version is None:
+        return
+    try:
+        sent = int(version)
+    except (TypeError, ValueError):
+        sent = None
+    if sent != record.version:
+        raise StaleForm(message)
+
+
 class NotFound(DomainError):
     """The record does not exist in the acting party's scope (views answer 404)."""
 

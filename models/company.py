@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from . import audit
-from .base import DomainError, from_minor, retrying, transaction
+from .base import DomainError, StaleForm, from_minor, retrying, transaction
 from .identifiers import (
     check_amount,
     clean_text,
@@ -44,10 +44,6 @@ audit.register_values("company.customer_type", CUSTOMER_TYPE_LABELS)
 
 
 # --- errors --------------------------------------------------------------------------------
-
-
-class StaleForm(DomainError):
-    """The record changed since the form was loaded (someone else saved meanwhile)."""
 
 
 # --- scopes --------------------------------------------------------------------------------

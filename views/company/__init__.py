@@ -118,18 +118,33 @@ def _same(saved, sent) -> bool:
     return norm(saved) == norm(sent)
 
 
-def show_conflict(form, error: StaleForm, region: str, block: str, saved: dict, sent: dict):
+def show_conflict(
+    form,
+    error: StaleForm,
+    region: str,
+    block: str,
+    saved: dict,
+    sent: dict,
+    version: int | None = None,
+    **state,
+):
     """A stale form (409): keep what the user typed, list what is saved now where it differs,
     and take the current version, so that saving again is a deliberate overwrite.
-    `saved` maps field names to (value, value as shown); `sent` to the submitted values."""
-    form.version.data = str(Party.get_by_id(g.party.id).version)
+    `saved` maps field names to (value, value as shown); `sent` to the submitted values;
+    `version` is the record's current one (the party's when not given)."""
+    form.version.data = str(Party.get_by_id(g.party.id).version if version is None else version)
     rows = [
         (form[name].label.text, shown)
         for name, (value, shown) in saved.items()
         if not _same(value, sent.get(name))
     ]
     return render(
-        block, 409, editing={region: form}, errors={region: str(error)}, conflicts={region: rows}
+        block,
+        409,
+        editing={region: form},
+        errors={region: str(error)},
+        conflicts={region: rows},
+        **state,
     )
 
 

@@ -6,9 +6,10 @@ from flask import abort, flash, g, request
 from flask_babel import gettext as _
 
 from models import addresses as domain
-from models.base import DomainError, NotFound
+from models.base import DomainError, NotFound, StaleForm
 
 from ..access import member
+from ..filters import country_name
 from ..forms.company import (
     AddressCreateForm,
     AddressEditForm,
@@ -17,7 +18,7 @@ from ..forms.company import (
 )
 from ..forms.fields import country_choices, field_error
 from ..htmx import redirect_to, wants_block
-from . import actor, bp, done, render, show_url, to_int
+from . import actor, bp, done, render, show_conflict, show_url, to_int
 
 # --- addresses (F8) ------------------------------------------------------------------------
 
@@ -34,6 +35,13 @@ def _point_or_404(point_id: int):
         return domain.delivery_point_of(g.party, point_id)
     except NotFound:
         abort(404)
+
+
+def _address_shown(name: str, value) -> str:
+    """A saved address value as a person reads it (countries by name)."""
+    if value in (None, ""):
+        return "—"
+    return country_name(value) if name == "country" else str(value)
 
 
 def _address_fields(form) -> dict:
@@ -87,6 +95,7 @@ def edit_address(party_id, address_id):
     """An address as a form, in place."""
     address = _address_or_404(address_id)
     form = _with_countries(AddressEditForm(formdata=None, obj=address))
+    form.version.data = str(address.version)
     return render("address_item", address_id=address.id, editing={f"address-{address.id}": form})
 
 
@@ -100,7 +109,26 @@ def update_address(party_id, address_id):
     error = None
     if form.validate_on_submit():
         try:
-            domain.update_address(actor(), g.party, address.id, **_address_fields(form))
+            domain.update_address(
+                actor(), g.party, address.id, version=form.version.data, **_address_fields(form)
+            )
+        except StaleForm as stale:
+            current = domain.address_of(g.party, address.id)
+            saved = {
+                name: (getattr(current, name), _address_shown(name, getattr(current, name)))
+                for name in domain.ADDRESS_FIELDS
+            }
+            sent = {name: form[name].data for name in domain.ADDRESS_FIELDS}
+            return show_conflict(
+                form,
+                stale,
+                region,
+                "address_item",
+                saved,
+                sent,
+                current.version,
+                address_id=address.id,
+            )
         except DomainError as refusal:
             error = field_error(form, refusal)
         else:
@@ -208,6 +236,7 @@ def edit_point(party_id, point_id):
         "name": point.name,
         "instructions": point.instructions,
         "address": str(point.address_id),
+        "version": str(point.version),
     }
     form = _point_form(formdata=None, data=data)
     return render("point_item", point_id=point.id, editing={f"point-{point.id}": form})
@@ -230,6 +259,25 @@ def update_point(party_id, point_id):
                 name=form.name.data,
                 instructions=form.instructions.data or "",
                 address_id=to_int(form.address.data),
+                version=form.version.data,
+            )
+        except StaleForm as stale:
+            current = domain.delivery_point_of(g.party, point.id)
+            saved = {
+                "name": (current.name, current.name),
+                "instructions": (current.instructions, current.instructions or "—"),
+                "address": (str(current.address_id), current.address.summary),
+            }
+            sent = {name: form[name].data for name in ("name", "instructions", "address")}
+            return show_conflict(
+                form,
+                stale,
+                region,
+                "point_item",
+                saved,
+                sent,
+                current.version,
+                point_id=point.id,
             )
         except DomainError as refusal:
             error = field_error(form, refusal)

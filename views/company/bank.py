@@ -6,13 +6,13 @@ from flask import g
 from flask_babel import gettext as _
 
 from models import bank as domain
-from models.base import DomainError
+from models.base import DomainError, StaleForm
 from models.identifiers import format_iban
 
 from ..access import member
 from ..forms.company import BankAccountEditForm
 from ..forms.fields import field_error
-from . import actor, bp, done, render
+from . import actor, bp, done, render, show_conflict
 
 
 @bp.route("/bank/edit")
@@ -25,8 +25,10 @@ def edit_bank(party_id):
         form.holder.data = account.holder
         form.iban.data = format_iban(account.iban)
         form.bic.data = account.bic
+        form.version.data = str(account.version)
     else:
         form.holder.data = g.party.legal_name
+        form.version.data = "0"
     return render("bank", editing={"company-bank": form})
 
 
@@ -44,7 +46,19 @@ def update_bank(party_id):
                 holder=form.holder.data or "",
                 iban=form.iban.data,
                 bic=form.bic.data or "",
+                version=form.version.data,
             )
+        except StaleForm as stale:
+            current = domain.bank_account_of(g.party)
+            values = {
+                "holder": current.holder if current else "",
+                "iban": format_iban(current.iban) if current else "",
+                "bic": current.bic if current else "",
+            }
+            saved = {name: (value, value or "—") for name, value in values.items()}
+            sent = {name: form[name].data for name in values}
+            version = current.version if current else 0
+            return show_conflict(form, stale, "company-bank", "bank", saved, sent, version)
         except DomainError as refusal:
             error = field_error(form, refusal)
         else:

@@ -138,6 +138,8 @@ class AddressCreateForm(AddressFieldsMixin, PortalForm):
 class AddressEditForm(AddressFieldsMixin, PortalForm):
     """An address's details (F8)."""
 
+    version = HiddenField()
+
 
 class DeliveryPointCreateForm(PortalForm):
     """A building, dock or room inside a delivery address (F9)."""
@@ -147,6 +149,7 @@ class DeliveryPointCreateForm(PortalForm):
 
 
 class DeliveryPointEditForm(DeliveryPointCreateForm):
+    version = HiddenField()
     address = SelectField(_l("Delivery address"), validate_choice=False)
 
     def validate_address(self, field):
@@ -156,6 +159,8 @@ class DeliveryPointEditForm(DeliveryPointCreateForm):
 
 class BankAccountEditForm(PortalForm):
     """Where the company receives payouts (F10)."""
+
+    version = HiddenField()
 
     holder = StringField(_l("Account holder"), [Optional(), Length(max=200)], filters=[strip])
     iban = StringField(_l("IBAN"), [DataRequired(), Length(max=50)])
