@@ -41,7 +41,12 @@ CSP = (
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
     403: (_l("Not allowed"), _l("Your role in this company does not allow this.")),
-    404: (_l("Not found"), _l("This page does not exist, or it is not yours to see.")),
+    404: (
+        _l("Page not available"),
+        _l(
+            "This page is not available to you. It may not exist, or you may no longer have access."
+        ),
+    ),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("The upload is too large.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
@@ -168,7 +173,10 @@ def _unauthorized():
     """Not signed in (or the session ended): go to sign-in; htmx navigates the whole page."""
     from views.htmx import redirect_to
 
-    target = url_for("auth.signin", next=request.full_path if request.method == "GET" else None)
+    back = None
+    if request.method == "GET":  # the page to return to, without a bare "?" at its end
+        back = request.full_path.rstrip("?") if request.query_string else request.path
+    target = url_for("auth.signin", next=back)
     if request.htmx:
         response = redirect_to(target)
         response.status_code = 401

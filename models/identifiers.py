@@ -162,9 +162,11 @@ def normalise_postal_code(code: str, country: str) -> str:
 
 
 def normalise_iban(value: str) -> str:
-    """An IBAN checked (country format and check digits), in compact form."""
+    """An IBAN checked (its country's length and format, and the check digits), in compact
+    form. A bank code stdnum's registry does not know is no reason to refuse a checksum-valid
+    IBAN (new banks appear faster than any registry), so the country module is not asked."""
     try:
-        return stdnum_iban.validate(value or "")
+        return stdnum_iban.validate(value or "", check_country=False)
     except (StdnumError, ValueError, TypeError):
         raise DomainError(
             _l("This is not a valid IBAN. Please check it against a bank statement."), "iban"

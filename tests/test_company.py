@@ -4,6 +4,7 @@ and without htmx, as admin and as employee, with another party's ids."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -198,6 +199,8 @@ def test_iban_and_bic_are_checked_formatted_and_masked(app):
         (" 150 ", "EUR", Decimal("150")),
         ("", "EUR", None),
         ("2500", "JPY", Decimal("2500")),
+        ("1.234,50", "EUR", Decimal("1234.50")),
+        ("1,234.50", "EUR", Decimal("1234.50")),
     ],
 )
 def test_amounts_are_typed_unambiguously(app, text, currency, expected):
@@ -212,7 +215,7 @@ def test_amounts_are_typed_unambiguously(app, text, currency, expected):
     [
         ("-5", "EUR", "negative"),
         ("1.000", "EUR", "at most 2 decimals"),  # never guessed as a thousands separator
-        ("1.234,50", "EUR", "in digits"),
+        ("1.23.4", "EUR", "in digits"),
         ("12.5", "JPY", "at most 0 decimals"),
         ("1e5", "EUR", "in digits"),
         ("99999999999", "EUR", "too large"),
@@ -225,6 +228,48 @@ def test_bad_amounts_are_refused(app, text, currency, message):
         with pytest.raises(ValidationError) as refused:
             parse_amount(text, currency)
         assert message in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "1.234,56", Decimal("1234.56")),
+        ("de", "1.000", Decimal("1000")),
+        ("nl", "150,50", Decimal("150.50")),
+        ("fr", "1 234,56", Decimal("1234.56")),
+        ("en", "1,000", Decimal("1000")),
+        ("en", "1.5", Decimal("1.5")),
+    ],
+)
+def test_amounts_are_read_as_the_users_locale_writes_them(app, language, text, expected):
+    from babel import Locale
+
+    from views.forms.company import amount_text, parse_amount
+
+    with app.test_request_context():
+        locale = Locale.parse(language)
+        assert parse_amount(text, "EUR", locale) == expected
+        assert parse_amount(amount_text(expected, "EUR", locale), "EUR", locale) == expected
+
+
+def test_defaults_form_shows_and_takes_amounts_in_german(client, login, shop, run):
+    from models.parties import set_language
+
+    party, admin = shop["party"], shop["admin"]
+    run(set_language, admin, "de")
+    login(admin)
+    page = client.get(f"{base(party)}/defaults/edit", headers=HX)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page.text).group(1)
+    answer = client.post(
+        f"{base(party)}/defaults",
+        data={"version": version, "min_order": "1.250,50", "credit_limit": "5.000", "schedule": ""},
+        headers=HX,
+    )
+    assert answer.status_code == 200, text_of(answer)[:400]
+    assert reload(party).default_min_order_minor == 125050
+    assert reload(party).default_credit_limit_minor == 500000
+    again = client.get(f"{base(party)}/defaults/edit", headers=HX)
+    assert 'value="1.250,50"' in again.text and 'value="5.000,00"' in again.text
 
 
 # --- profile (F7) --------------------------------------------------------------------------

@@ -146,7 +146,8 @@ def _show(schedule, status: int = 200, block: str | None = None, oob: tuple = ()
         "basics_form": _basics_form(schedule),
         "basics_error": None,
         "basics_notice": None,
-        "frame_form": TimeFrameAddForm(formdata=None),
+        # a new time frame starts on the schedule's own working days
+        "frame_form": TimeFrameAddForm(formdata=None, weekdays=sorted(schedule.weekdays)),
         "frames_notice": None,
         "closed_form": ClosedDateAddForm(formdata=None),
         "closed_notice": None,

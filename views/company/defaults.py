@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import g
 from flask_babel import gettext as _
 
@@ -13,7 +11,7 @@ from models.parties import Party
 
 from ..access import member
 from ..filters import money
-from ..forms.company import SupplierDefaultsEditForm
+from ..forms.company import SupplierDefaultsEditForm, amount_text
 from ..forms.fields import field_error
 from . import actor, bp, done, render, show_conflict, to_int
 
@@ -26,10 +24,6 @@ def _defaults_form(**kwargs) -> SupplierDefaultsEditForm:
     return form
 
 
-def _amount_text(amount: Decimal | None) -> str:
-    return "" if amount is None else str(amount)
-
-
 @bp.route("/defaults/edit")
 @member("admin")
 def edit_defaults(party_id):
@@ -37,8 +31,8 @@ def edit_defaults(party_id):
     defaults = domain.supplier_defaults(g.party)
     data = {
         "version": str(g.party.version),
-        "min_order": _amount_text(defaults.min_order),
-        "credit_limit": _amount_text(defaults.credit_limit),
+        "min_order": amount_text(defaults.min_order, g.party.currency),
+        "credit_limit": amount_text(defaults.credit_limit, g.party.currency),
         "payment_terms_days": defaults.payment_terms_days,
         "schedule": str(defaults.schedule.id) if defaults.schedule else "",
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from babel.numbers import get_currency_name, get_currency_precision
+from babel.numbers import format_decimal, get_currency_name, get_currency_precision
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -173,23 +173,56 @@ class BankAccountEditForm(PortalForm):
         _domain_check(normalise_bic, field)
 
 
-_AMOUNT = re.compile(r"^(\d+)(?:[.,](\d+))?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f'’]")
 
 
-def parse_amount(text: str | None, currency: str) -> Decimal | None:
-    """Typed money: digits with at most one decimal separator, "." or "," (never a thousands
-    separator: "1.000" is refused for EUR rather than guessed). Empty means none."""
-    text = re.sub(r"\s+", "", text or "")
+def _number_symbols(locale) -> tuple[str, str]:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def amount_example(locale=None) -> str:
+    """1234.50 written the way the user's locale writes it ("1.234,50" in German)."""
+    return format_decimal(Decimal("1234.50"), format="#,##0.00", locale=locale or get_locale())
+
+
+def parse_amount(text: str | None, currency: str, locale=None) -> Decimal | None:
+    """Money typed the way people write it in the user's locale: "1.234,56" in German,
+    "1,234.56" in English, "1 234,56" in French; a lone separator before one, two or four
+    digits is the decimal one whichever it is. Only "1.000" / "1,000" is ambiguous: then the
+    locale decides. Empty means none."""
+    locale = locale or get_locale()
+    text = _SPACES.sub("", text or "")
     if not text:
         return None
     if text.startswith("-"):
         raise ValidationError(_l("The amount cannot be negative."))
-    match = _AMOUNT.match(text)
-    if not match:
-        raise ValidationError(
-            _l("Enter an amount in digits, with . or , before the decimals (like 1250.50).")
-        )
-    whole, decimals = match.group(1), match.group(2) or ""
+    wrong = ValidationError(
+        _("Enter an amount in digits, like %(example)s.", example=amount_example(locale))
+    )
+    if not re.fullmatch(r"\d[\d.,]*", text) or text[-1] in ".,":
+        raise wrong
+    decimal_symbol, group_symbol = _number_symbols(locale)
+    separators = [c for c in text if c in ".,"]
+    whole, decimals = text, ""
+    if separators:
+        kinds = set(separators)
+        last = max(text.rfind("."), text.rfind(","))
+        if len(kinds) == 2:  # "1.234,56": the last one separates the decimals
+            if separators.count(text[last]) != 1:
+                raise wrong
+            whole, decimals = text[:last], text[last + 1 :]
+        elif len(separators) > 1:  # "1.234.567": thousands only
+            whole = text
+        elif len(text) - last - 1 != 3 or separators[0] == decimal_symbol != group_symbol:
+            whole, decimals = text[:last], text[last + 1 :]
+        grouped = whole.replace(",", ".").split(".")
+        if len(grouped) > 1 and (
+            not 1 <= len(grouped[0]) <= 3 or any(len(g) != 3 for g in grouped[1:])
+        ):
+            raise wrong
+        whole = "".join(grouped)
     digits = get_currency_precision(currency)
     if len(decimals) > digits:
         raise ValidationError(
@@ -199,6 +232,15 @@ def parse_amount(text: str | None, currency: str) -> Decimal | None:
     if amount > MAX_AMOUNT:
         raise ValidationError(_l("This amount is too large."))
     return amount
+
+
+def amount_text(amount: Decimal | None, currency: str, locale=None) -> str:
+    """An amount as the user's locale writes it, for a form field ("1.234,50")."""
+    if amount is None:
+        return ""
+    digits = get_currency_precision(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(amount, format=pattern, locale=locale or get_locale())
 
 
 class AmountField(StringField):
