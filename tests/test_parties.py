@@ -199,4 +199,4 @@ def test_error_pages_are_translated_and_never_500_for_bad_ids(client, login, mak
     login(user)
     response = client.get("/p/abc/")
     assert response.status_code == 404
-    assert "No encontrado" in text_of(response)
+    assert "Página no disponible" in text_of(response)
