@@ -125,10 +125,14 @@ def signin():
 
 
 def _check_email(email: str, status: int = 200):
-    """The same answer for every sign-up: look in your inbox."""
-    return page_or_block(
-        "auth/check_email.html", "auth_form", status, email=email, days=VERIFY_DAYS
-    )
+    """The same answer for every sign-up: look in your inbox (the whole page, also for htmx:
+    its heading changes too)."""
+    response = page_or_block("auth/check_email.html", None, status, email=email, days=VERIFY_DAYS)
+    if wants_block():
+        response.headers["HX-Retarget"] = "#main"
+        response.headers["HX-Reselect"] = "#main"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -36,3 +36,5 @@ def up(migrator, db):
     db.execute_sql(
         "CREATE UNIQUE INDEX delivery_schedule_one_name ON delivery_schedule (party_id, LOWER(name))"
     )
+    # The audit page's filter of people reads (party, actor) pairs: an index answers it alone.
+    db.execute_sql("CREATE INDEX audit_entry_party_actor ON audit_entry (party_id, actor_id)")

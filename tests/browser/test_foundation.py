@@ -72,7 +72,22 @@ def test_everything_works_without_javascript(nojs_page, live_server):
     expect(page.get_by_text("Uw rol")).to_be_visible()
 
 
-def test_sign_up_on_a_tablet(tablet_page, live_server):
+def confirmation_link(outbox, address: str) -> str:
+    """The confirmation link of the newest email to address in the development outbox."""
+    import email
+    import re
+    from email import policy
+
+    for path in sorted(outbox.glob("*.eml"), reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == address:
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"https?://\S+/signup/confirm/\S+", body).group(0)
+    raise AssertionError(f"no email to {address}")
+
+
+def test_sign_up_on_a_tablet(tablet_page, live_server, tmp_path):
+    outbox = tmp_path / "outbox"
     page = tablet_page
     page.goto(f"{live_server}/signup")
     page.get_by_label("Your name").fill("Tess Tablet")
@@ -82,6 +97,11 @@ def test_sign_up_on_a_tablet(tablet_page, live_server):
     page.get_by_label("Company name").fill("Tablet Traders")
     page.get_by_label("Country").select_option("BE")
     page.get_by_role("button", name="Create account").tap()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    expect(page.get_by_text("tess@tablet.example")).to_be_visible()
+    # the link in the confirmation email opens the account
+    page.goto(confirmation_link(outbox, "tess@tablet.example"))
+    page.get_by_role("button", name="Confirm and sign in").tap()
     expect(page.locator("h1")).to_have_text("Tablet Traders")
     # nothing wider than the screen, and the header controls are big enough to touch
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
