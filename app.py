@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -29,6 +29,7 @@ from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import load_session, memberships_of
 from views import access, assets, filters, i18n
+from views.csrf import masked_csrf_token
 from views.hosts import HostGuard
 from views.htmx import wants_block
 
@@ -133,7 +134,7 @@ def create_app(config: dict | None = None) -> Flask:
     assets.register(app)
 
     app.jinja_env.undefined = __import__("jinja2").StrictUndefined
-    app.jinja_env.globals.update(csrf_token=generate_csrf, languages=settings.LANGUAGES)
+    app.jinja_env.globals.update(csrf_token=masked_csrf_token, languages=settings.LANGUAGES)
     app.context_processor(_template_context)
     filters.register(app)
     i18n.install(app)
@@ -162,6 +163,7 @@ def _template_context() -> dict:
     if current_user.is_authenticated:
         memberships = memberships_of(current_user)
     return {
+        "csrf_token": masked_csrf_token,  # over Flask-WTF's own processor: masked (views/csrf.py)
         "party": g.get("party"),
         "membership": g.get("membership"),
         "memberships": memberships,

@@ -3,11 +3,12 @@
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
+
+from views.csrf import MaskedCSRFProtect
 
 babel = Babel()
 compress = Compress()  # gzip, brotli and zstd for text answers of 500 bytes and more
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()  # tokens masked in every response (views/csrf.py)
 htmx = Htmx()
 login_manager = LoginManager()

@@ -14,6 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import StopValidation
 
+from views.csrf import MaskedFormCSRF
+
 # C0 controls and DEL, the C1 controls, and U+FFFE/U+FFFF (not characters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -41,6 +43,8 @@ class PortalForm(FlaskForm):
     """FlaskForm whose text fields only take text the database can store."""
 
     class Meta(FlaskForm.Meta):
+        csrf_class = MaskedFormCSRF  # the token is masked anew in every page (views/csrf.py)
+
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             if isinstance(field, StringField):  # also email, tel, hidden, password, textarea
