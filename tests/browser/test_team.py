@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, finish_context, open_context, sign_in
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_invite_then_accept_from_the_email(page, browser, live_server, smtp_serv
     assert link.startswith(live_server)
 
     # the invitee opens the link in their own browser, not signed in
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = open_context(browser, viewport={"width": 1280, "height": 900})
     try:
         invitee = context.new_page()
         invitee.goto(link)
@@ -73,7 +73,7 @@ def test_invite_then_accept_from_the_email(page, browser, live_server, smtp_serv
         invitee.goto(link)
         expect(invitee.get_by_role("alert")).to_contain_text("already been accepted")
     finally:
-        context.close()
+        finish_context(context)
 
     # the admin sees the new member, and no longer the invitation
     page.reload()
@@ -143,6 +143,7 @@ def test_password_reset_from_the_emailed_link(page, live_server, smtp_server):
     """The other emailed link (F6): forgot → email → new password → signed in."""
     page.goto(f"{live_server}/signin")
     page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.locator("h1")).to_have_text("Forgot your password?")
     page.get_by_label("Email address").fill("buyer@example.com")
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator("#auth-form [role=status]")).to_contain_text("If an account exists for")
