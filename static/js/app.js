@@ -1,6 +1,8 @@
 // Small enhancements; everything works without this file.
 (function () {
   "use strict";
+  // Tells the stylesheet that JavaScript runs: controls kept for no-JS use (.no-js-only) hide.
+  document.documentElement.classList.add("js");
   // Only one header menu open at a time; a click elsewhere or Escape closes them.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {

@@ -3,15 +3,28 @@ server on a free port, on a fresh copy of the demo database for each test.
 
 Without Chromium and without CI=true they skip with one line saying how to enable them;
 with CI=true a missing Chromium fails the run.
+
+Every page state a test visits is checked with axe-core (vendored under vendor/axe-core/, never
+served by the app): each browser context made here carries a checker that,
+before every action (click, fill, select, goto, reload…) runs axe on the page state the action
+starts from, unless that very state was checked, and checks every open page once more when the
+test ends — so every page and htmx-swapped state that a test sees is checked, with JavaScript,
+without it (in a JS-on twin tab on the same HTML, scripts left out) and on the tablet. Any serious or critical violation fails the test with
+rule id, impact and target. The page's CSP does not apply: axe is injected with evaluate().
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import re
 import threading
 from pathlib import Path
 
 import pytest
+from playwright._impl.frame import Frame as FrameImpl
+from playwright._impl.page import Page as PageImpl
 from werkzeug.serving import make_server
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -108,16 +121,141 @@ def browser():
     playwright.stop()
 
 
-def _new_page(browser, request, **context_options):
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+AXE_IMPACTS = ["serious", "critical"]
+# Runs axe on the document as it is now; returns the serious and critical violations.
+AXE_RUN = """async (impacts) => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.filter(v => impacts.includes(v.impact)).map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(" "))
+  }));
+}"""
+# A page without JavaScript is checked in a twin tab with JavaScript on (axe needs it), on
+# its HTML as rendered, with its scripts left out and its styles loaded from the live server.
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+
+
+class AxeChecker:
+    """Runs axe-core on each page state a test acts on or ends in; collects the serious and
+    critical violations (rule, target, where)."""
+
+    def __init__(self, twin=None):
+        self.twin = twin  # a JS-on page for contexts without JavaScript
+        self.found: dict[tuple[str, str], set[str]] = {}
+        self.seen: set[str] = set()
+        self.checked = 0
+
+    async def check(self, frame) -> None:
+        """Check the document of `frame`'s page unless this very state was checked already."""
+        main = frame._page.main_frame if frame._page else frame
+        url = main.url
+        if not url.startswith("http"):
+            return
+        try:
+            html = await main.evaluate("document.documentElement.outerHTML", None)
+        except Exception as error:  # navigating right now: the next action sees the new page
+            if "destroyed" in str(error) or "closed" in str(error):
+                return
+            raise
+        state = hashlib.sha256(f"{url}\n{html}".encode()).hexdigest()
+        if state in self.seen:
+            return
+        self.seen.add(state)
+        target = main
+        if self.twin is not None:
+            target = self.twin._impl_obj.main_frame
+            page_html = await main.content(None)
+            page_html = SCRIPT_TAG.sub("", page_html)
+            page_html = page_html.replace("<head>", f'<head><base href="{url}">', 1)
+            await target.set_content(page_html, None, "load")
+        try:
+            if not await target.evaluate("typeof window.axe === 'object'", None):
+                await target.evaluate(AXE_SOURCE + "\n;undefined", None)
+            violations = await target.evaluate(AXE_RUN, AXE_IMPACTS)
+        except Exception as error:
+            if "destroyed" in str(error) or "closed" in str(error):
+                self.seen.discard(state)
+                return
+            raise
+        self.checked += 1
+        path = "/" + url.split("//", 1)[-1].split("/", 1)[-1]
+        for v in violations:
+            for node in v["targets"]:
+                key = (f"{v['id']} ({v['impact']}): {v['help']}", node)
+                self.found.setdefault(key, set()).add(path)
+
+    def report(self) -> str:
+        return "\n".join(
+            f"- {rule}\n    target: {node}\n    on: {', '.join(sorted(paths))}"
+            for (rule, node), paths in sorted(self.found.items())
+        )
+
+
+def _checker_of(frame) -> AxeChecker | None:
+    page = frame._page
+    return getattr(page.context, "_axe", None) if page is not None else None
+
+
+def _checked_before(method):
+    """Frame/Page action that first checks the state it is about to leave or change."""
+
+    @functools.wraps(method)
+    async def action(self, *args, **kwargs):
+        frame = self if isinstance(self, FrameImpl) else self.main_frame
+        checker = _checker_of(frame)
+        if checker is not None:
+            await checker.check(frame)
+        return await method(self, *args, **kwargs)
+
+    return action
+
+
+FRAME_ACTIONS = "click dblclick tap fill select_option set_input_files type press check uncheck set_checked goto"
+for _name in FRAME_ACTIONS.split():
+    setattr(FrameImpl, _name, _checked_before(getattr(FrameImpl, _name)))
+for _name in ("reload", "go_back", "go_forward"):
+    setattr(PageImpl, _name, _checked_before(getattr(PageImpl, _name)))
+
+
+def open_context(browser, **context_options):
+    """A browser context whose pages are checked with axe-core as a test uses them."""
     context = browser.new_context(**context_options)
     context.set_default_timeout(10_000)
+    twin = None
+    if context_options.get("java_script_enabled") is False:
+        twin_options = {k: v for k, v in context_options.items() if k != "java_script_enabled"}
+        twin = browser.new_context(**twin_options).new_page()
+    context._impl_obj._axe = AxeChecker(twin)
+    return context
+
+
+def finish_context(context, check: bool = True) -> None:
+    """Check the last state of each open page, close the context, fail on any violation."""
+    checker = context._impl_obj._axe
+    if check:
+        for open_page in context.pages:
+            open_page.wait_for_load_state()
+            open_page._sync(checker.check(open_page._impl_obj.main_frame))
+    if checker.twin is not None:
+        checker.twin.context.close()
+    context.close()
+    if checker.found:
+        pytest.fail(
+            "axe-core found serious or critical accessibility violations:\n" + checker.report(),
+            pytrace=False,
+        )
+
+
+def _new_page(browser, request, **context_options):
+    context = open_context(browser, **context_options)
     page = context.new_page()
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    finish_context(context, check=not (failed is not None and failed.failed))
 
 
 @pytest.fixture

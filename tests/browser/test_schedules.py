@@ -13,7 +13,7 @@ def in_english(page):
     """The demo admin reads Dutch; the test reads English (switched as a user would)."""
     page.locator(".language-switcher summary").click()
     page.get_by_role("button", name="English").click()
-    expect(page.locator(".language-switcher summary")).to_have_text("EN")
+    expect(page.locator(".language-switcher .language-code")).to_have_text("EN")
 
 
 def open_schedules(page):
