@@ -590,6 +590,14 @@ def test_the_window_edges_can_be_closed(app, setup):
     assert {dt.date(2029, 1, 7), dt.date(2035, 1, 7)} <= days
 
 
+def test_the_window_from_a_leap_day(monkeypatch, make_party):
+    from models.schedules import closed_date_window
+
+    leap = dt.datetime(2028, 2, 29, 9, 0)
+    monkeypatch.setattr("models.schedules.supplier_now", lambda party: leap)
+    assert closed_date_window(make_party()) == (dt.date(2027, 2, 28), dt.date(2033, 2, 28))
+
+
 def test_delete_closed_date(client, login, setup):
     party, admin, _employee, schedule = setup
     login(admin)
