@@ -208,6 +208,7 @@ def _address_values(fields: dict) -> dict:
 
 def _address_snapshot(address: Address) -> dict:
     snapshot = {f"address.{name}": getattr(address, name) for name in ADDRESS_FIELDS}
+    snapshot["address.country"] = audit.country(address.country)
     snapshot["address.default"] = bool(address.is_default)
     return snapshot
 

@@ -1,16 +1,27 @@
-"""The audit log (F43): who changed what in a party, when, with old and new values."""
+"""The audit log (F43): who changed what in a party, when, with old and new values.
+
+Values are stored typed, not as text, so that every reader sees them in their own language:
+a value is None, a bool, a whole number, a plain string (a name, a masked IBAN, a stored key
+such as a role) or a small tagged object made by the helpers below (money, date, country,
+language, currency, weekdays with an optional time frame, a closed date, a time of day, a list
+of values). views/audit_values.py formats them when the log is shown. Entries written before
+values were typed hold plain strings; they are shown as they are.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField
 
 from config import LANGUAGES
 
-from .base import BaseModel, utcnow
+from .base import BaseModel, from_minor, utcnow
 from .parties import Party, User
 
 # Areas and actions are stored as keys and translated when shown.
@@ -53,7 +64,8 @@ def register_values(field: str, labels: dict[str, object]) -> None:
     VALUE_LABELS.setdefault(field, {}).update(labels)
 
 
-# Languages show by their own name ("Deutsch"), as in the language switcher.
+# Entries written before values were typed hold a language as its plain code ("de"): those
+# show by the language's own name ("Deutsch"), as in the language switcher.
 for _field in ("language", "company.language"):
     register_values(_field, dict(LANGUAGES))
 
@@ -112,8 +124,8 @@ class AuditEntry(BaseModel):
 @dataclass(frozen=True)
 class Change:
     field: str
-    old: str | None
-    new: str | None
+    old: Any  # a typed value (see the module's docstring), None when there was none
+    new: Any
     memo: LabelMemo | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -121,8 +133,12 @@ class Change:
         return _label(FIELD_LABELS, self.field, self.memo, self.field)
 
     def _shown(self, value):
+        """A stored key of an enumerated field as its translated label; other values as
+        they are (formatted for the reader by the view)."""
         values = VALUE_LABELS.get(self.field)
-        return value if values is None else _label(values, value, self.memo, value)
+        if values is None or not isinstance(value, str):
+            return value
+        return _label(values, value, self.memo, value)
 
     @property
     def old_label(self):
@@ -133,11 +149,62 @@ class Change:
         return self._shown(self.new)
 
 
-def _text(value) -> str | None:
-    if value is None or value == "":
+# --- typed values: what a snapshot holds ---------------------------------------------------
+
+
+def money(minor: int | None, currency: str) -> dict | None:
+    """An amount in minor units as a value of the log: {"money": "150.50", "currency": "EUR"}."""
+    if minor is None:
         return None
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
+    return {"money": str(from_minor(minor, currency)), "currency": currency}
+
+
+def date(day: dt.date | None) -> dict | None:
+    return None if day is None else {"date": day.isoformat()}
+
+
+def country(code: str | None) -> dict | None:
+    return {"country": code} if code else None
+
+
+def language(code: str | None) -> dict | None:
+    return {"language": code} if code else None
+
+
+def currency(code: str | None) -> dict | None:
+    return {"currency": code} if code else None
+
+
+def time_of_day(text: str | None) -> dict | None:
+    """A time of day written "HH:MM"."""
+    return {"time": text} if text else None
+
+
+def days(weekdays: Iterable[int], start: str | None = None, end: str | None = None):
+    """ISO weekdays (1 = Monday), with a time frame ("HH:MM" to "HH:MM") when given."""
+    value: dict = {"days": sorted(weekdays)}
+    if start is not None:
+        value.update({"from": start, "to": end})
+    return value
+
+
+def closed(day: dt.date, reason: str = "") -> dict:
+    """A date on which a schedule delivers nothing, with its reason."""
+    return {"closed": day.isoformat(), "reason": reason or ""}
+
+
+def items(values: Iterable) -> dict | None:
+    """Several values of one field (the time frames of a deleted schedule)."""
+    values = list(values)
+    return {"items": values} if values else None
+
+
+def _typed(value):
+    """A snapshot's value as stored: nothing for empty, JSON-ready otherwise."""
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if isinstance(value, bool | int | str | dict | list):
+        return value
     return str(value)
 
 
@@ -145,7 +212,7 @@ def diff(old: dict, new: dict) -> list[dict]:
     """The fields whose value differs between two snapshots, as change records."""
     changes = []
     for key in new:
-        before, after = _text(old.get(key)), _text(new.get(key))
+        before, after = _typed(old.get(key)), _typed(new.get(key))
         if before != after:
             changes.append({"field": key, "old": before, "new": after})
     return changes

@@ -107,7 +107,15 @@ PROFILE_FIELDS = (
 def _profile_snapshot(values) -> dict:
     """Audit keys and values of the profile (a Party or a dict of new values)."""
     get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
-    return {f"company.{name}": get(name) for name in PROFILE_FIELDS}
+    snapshot = {f"company.{name}": get(name) for name in PROFILE_FIELDS}
+    for name, typed in (
+        ("company.country", audit.country),
+        ("company.language", audit.language),
+        ("company.currency", audit.currency),
+    ):
+        if name in snapshot:
+            snapshot[name] = typed(snapshot[name])
+    return snapshot
 
 
 def _refuse_stale() -> StaleForm:
@@ -197,14 +205,10 @@ def update_company_profile(
 # --- verbs: supplier defaults (F11) --------------------------------------------------------
 
 
-def _money_text(minor: int | None, currency: str) -> str | None:
-    return None if minor is None else f"{from_minor(minor, currency)} {currency}"
-
-
 def _defaults_snapshot(party: Party, schedule_name: str | None) -> dict:
     return {
-        "defaults.min_order": _money_text(party.default_min_order_minor, party.currency),
-        "defaults.credit_limit": _money_text(party.default_credit_limit_minor, party.currency),
+        "defaults.min_order": audit.money(party.default_min_order_minor, party.currency),
+        "defaults.credit_limit": audit.money(party.default_credit_limit_minor, party.currency),
         "defaults.payment_terms_days": party.default_payment_terms_days,
         "defaults.schedule": schedule_name,
     }

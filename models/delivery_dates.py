@@ -61,7 +61,7 @@ def day_ranges(days: Iterable[int]) -> list[tuple[int, ...]]:
 
 
 # Language-neutral day names, in the notation of OpenStreetMap's opening_hours
-# ("Mo-Fr 08:00-12:00"): the audit log keeps them so that every reader can read them.
+# ("Mo-Fr 08:00-12:00"), for text that is not shown in a reader's language (logs, exports).
 _DAY_CODES = {1: "Mo", 2: "Tu", 3: "We", 4: "Th", 5: "Fr", 6: "Sa", 7: "Su"}
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from peewee import chunked
 
+from . import audit
 from .audit import AuditEntry
 from .base import transaction, utcnow
 from .company import Address, DeliveryPoint
@@ -40,13 +41,20 @@ POINTS = ["Goods entrance", "Loading dock", "Reception", "Kitchen", "Storage roo
 AUDIT_KINDS = [
     ("company", "update", ["company.phone", "company.email"]),
     ("address", "create", ["address.street", "address.city", "address.postal_code"]),
-    ("address", "update", ["address.city"]),
+    ("address", "update", ["address.city", "address.country"]),
     ("delivery_point", "create", ["delivery_point.name"]),
-    ("schedule", "update", ["schedule.name", "schedule.lead_days"]),
+    ("schedule", "update", ["schedule.name", "schedule.time_frame"]),
     ("membership", "role", ["role"]),
     ("invitation", "invite", ["email", "role"]),
-    ("defaults", "update", ["defaults.payment_terms_days"]),
+    ("defaults", "update", ["defaults.payment_terms_days", "defaults.credit_limit"]),
 ]
+# typed values (formatted for each reader) of some of those fields, by entry number
+AUDIT_VALUES = {
+    "address.country": lambda i: audit.country(("NL", "DE", "BE")[i % 3]),
+    "schedule.time_frame": lambda i: audit.days(range(1, 6), f"{6 + i % 4:02}:00", "12:00"),
+    "defaults.payment_terms_days": lambda i: 14 + i % 60,
+    "defaults.credit_limit": lambda i: audit.money(100_000 + i * 100, "EUR"),
+}
 
 
 @dataclass
@@ -227,6 +235,11 @@ def _grow_schedules(party: Party, size: int) -> None:
     )
 
 
+def _audit_value(field: str, number: int, text: str):
+    typed = AUDIT_VALUES.get(field)
+    return typed(number) if typed else text
+
+
 def _grow_audit(party: Party, size: int, rng: random.Random) -> None:
     existing = AuditEntry.select().where(AuditEntry.party == party).count()
     wanted = max(size - existing, 0)
@@ -242,7 +255,11 @@ def _grow_audit(party: Party, size: int, rng: random.Random) -> None:
     for i in range(wanted):
         area, action, fields = AUDIT_KINDS[i % len(AUDIT_KINDS)]
         changes = [
-            {"field": field, "old": None if action == "create" else f"old {i}", "new": f"new {i}"}
+            {
+                "field": field,
+                "old": None if action == "create" else _audit_value(field, i, f"old {i}"),
+                "new": _audit_value(field, i + 1, f"new {i}"),
+            }
             for field in fields
         ]
         if fields == ["role"]:

@@ -200,7 +200,10 @@ def invite_member(
             "invitation",
             "invite",
             email,
-            audit.diff({}, {"email": email, "role": role, "language": invitation.language}),
+            audit.diff(
+                {},
+                {"email": email, "role": role, "language": audit.language(invitation.language)},
+            ),
         )
     return invitation
 

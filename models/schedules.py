@@ -32,7 +32,6 @@ from .delivery_dates import (
     ISO_WEEKDAYS,
     Frame,
     ScheduleRules,
-    day_codes,
     days_of_mask,
     mask_of_days,
     overlapping,
@@ -43,6 +42,10 @@ from .delivery_dates import (
 from .parties import Party, User
 
 MAX_LEAD_DAYS = 60
+# Closed dates lie from a year ago to five years ahead of the supplier's today: older ones no
+# longer matter, later ones are typing errors (0001-01-01, 9999-12-31).
+CLOSED_YEARS_BACK = 1
+CLOSED_YEARS_AHEAD = 5
 
 
 class DeliverySchedule(BaseModel):
@@ -100,6 +103,35 @@ class ClosedDate(BaseModel):
 def supplier_now(party: Party) -> dt.datetime:
     """Now, as naive local time of the party's country: the `moment` the rule expects."""
     return dt.datetime.now(zone_of_country(party.country)).replace(tzinfo=None, microsecond=0)
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    """The same calendar day some years later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def closed_date_window(party: Party) -> tuple[dt.date, dt.date]:
+    """The first and last date a schedule of the party can be closed on."""
+    today = supplier_now(party).date()
+    return _years_from(today, -CLOSED_YEARS_BACK), _years_from(today, CLOSED_YEARS_AHEAD)
+
+
+class _ShownDate:
+    """A date in the user's language, formatted when the message is shown."""
+
+    def __init__(self, day: dt.date):
+        self.day = day
+
+    def __str__(self) -> str:
+        from flask_babel import format_date
+
+        try:
+            return format_date(self.day, "medium")
+        except Exception:  # no request (command line): ISO is still a fine date
+            return self.day.isoformat()
 
 
 # --- reading schedules -----------------------------------------------------------------------
@@ -174,7 +206,8 @@ def get_schedule(party: Party, schedule_id: int) -> DeliverySchedule:
 
 # --- audit -----------------------------------------------------------------------------------
 
-# Values in the audit log are language-neutral (day_codes: "Mo-Fr 08:00-12:00").
+# Values in the audit log are typed (weekdays as ISO numbers, dates, times "HH:MM"): the log
+# shows them in the reader's language.
 
 audit.register_fields(
     {
@@ -191,20 +224,19 @@ audit.register_fields(
 )
 
 
-def _frame_text(frame: TimeFrame) -> str:
-    return f"{day_codes(frame.days)} {frame.start}-{frame.end}"
+def _frame_value(frame: TimeFrame) -> dict:
+    return audit.days(frame.days, frame.start, frame.end)
 
 
-def _closed_text(closed: ClosedDate) -> str:
-    text = closed.day.isoformat()
-    return f"{text} {closed.reason}" if closed.reason else text
+def _closed_value(closed: ClosedDate) -> dict:
+    return audit.closed(closed.day, closed.reason)
 
 
 def _snapshot(schedule: DeliverySchedule) -> dict:
     return {
         "schedule.name": schedule.name,
-        "schedule.working_days": day_codes(schedule.weekdays),
-        "schedule.cutoff": schedule.cutoff_time,
+        "schedule.working_days": audit.days(schedule.weekdays),
+        "schedule.cutoff": audit.time_of_day(schedule.cutoff_time),
         "schedule.lead_days": schedule.lead_days,
     }
 
@@ -340,8 +372,8 @@ def delete_schedule(actor: User | None, party: Party, schedule_id: int) -> None:
     with transaction(lock=party):
         schedule = get_schedule(party, schedule_id)
         before = _snapshot(schedule)
-        before["schedule.time_frames"] = "; ".join(_frame_text(f) for f in schedule.frame_list)
-        before["schedule.closed_dates"] = "; ".join(_closed_text(c) for c in schedule.closed_list)
+        before["schedule.time_frames"] = audit.items(map(_frame_value, schedule.frame_list))
+        before["schedule.closed_dates"] = audit.items(map(_closed_value, schedule.closed_list))
         # ON DELETE SET NULL, done here too so it holds on every database.
         # The party's version moves on too, so an open supplier-defaults form shows as stale.
         was_default = (
@@ -372,7 +404,7 @@ def _record_part_change(actor, party, schedule, field: str, old, new) -> None:
     )
 
 
-_PART_TEXTS = {TimeFrame: _frame_text, ClosedDate: _closed_text}
+_PART_VALUES = {TimeFrame: _frame_value, ClosedDate: _closed_value}
 
 
 @retrying
@@ -385,7 +417,7 @@ def _remove_part(actor, party, schedule_id, model, part_id, missing, field: str)
         if part is None:
             raise NotFound(missing)
         part.delete_instance()
-        _record_part_change(actor, party, schedule, field, _PART_TEXTS[model](part), None)
+        _record_part_change(actor, party, schedule, field, _PART_VALUES[model](part), None)
 
 
 @retrying
@@ -424,7 +456,9 @@ def add_time_frame(
             start=time_text(start),
             end=time_text(end),
         )
-        _record_part_change(actor, party, schedule, "schedule.time_frame", None, _frame_text(frame))
+        _record_part_change(
+            actor, party, schedule, "schedule.time_frame", None, _frame_value(frame)
+        )
     return frame
 
 
@@ -442,6 +476,14 @@ def add_closed_date(
     reason = (reason or "").strip()
     if len(reason) > 120:
         raise DomainError(_l("Use at most %(max)s characters."), "reason", max=120)
+    first, last = closed_date_window(party)
+    if not first <= day <= last:
+        raise DomainError(
+            _l("Choose a date from %(first)s to %(last)s."),
+            "day",
+            first=_ShownDate(first),
+            last=_ShownDate(last),
+        )
     with transaction(lock=party):
         schedule = _schedule_in(party, schedule_id)
         duplicate = ClosedDate.select().where(
@@ -451,7 +493,7 @@ def add_closed_date(
             raise DomainError(CLOSED_ALREADY, "day")
         closed = ClosedDate.create(schedule=schedule, day=day, reason=reason)
         _record_part_change(
-            actor, party, schedule, "schedule.closed_date", None, _closed_text(closed)
+            actor, party, schedule, "schedule.closed_date", None, _closed_value(closed)
         )
     return closed
 

@@ -8,6 +8,7 @@ one bank account). Run on PostgreSQL with DATABASE_URL (see README, "Tests").
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -200,7 +201,7 @@ def test_parallel_closed_dates_store_one(live, admin, schedule):
         lambda i: _post(
             live,
             f"/p/{party.id}/schedules/{schedule.id}/closed",
-            {"day": "2031-12-25", "reason": "Christmas"},
+            {"day": (dt.date.today() + dt.timedelta(days=30)).isoformat(), "reason": "Stocktake"},
             cookie,
         )
     )

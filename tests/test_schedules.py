@@ -28,6 +28,7 @@ NOW = dt.datetime(2030, 1, 7, 10, 0)
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
     monkeypatch.setattr("views.schedules.supplier_now", lambda party: NOW)
+    monkeypatch.setattr("models.schedules.supplier_now", lambda party: NOW)  # closed-date window
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_admin_creates_a_schedule(client, login, setup):
         "Saturday run",
         admin.id,
     )
-    assert {"field": "schedule.working_days", "old": None, "new": "Sa"} in changes
+    assert {"field": "schedule.working_days", "old": None, "new": {"days": [6]}} in changes
     page = text_of(client.get(response.headers["Location"]))
     assert "Schedule “Saturday run” is added." in page
 
@@ -290,9 +291,13 @@ def test_admin_updates_basics_and_the_preview_follows(client, login, setup):
     assert (entry.action, entry.subject) == ("update", "Standard")
     assert changes == [
         {"field": "schedule.name", "old": "Standard delivery", "new": "Standard"},
-        {"field": "schedule.working_days", "old": "Mo-Fr", "new": "Tu,Th"},
-        {"field": "schedule.cutoff", "old": "14:00", "new": None},
-        {"field": "schedule.lead_days", "old": "1", "new": "0"},
+        {
+            "field": "schedule.working_days",
+            "old": {"days": [1, 2, 3, 4, 5]},
+            "new": {"days": [2, 4]},
+        },
+        {"field": "schedule.cutoff", "old": {"time": "14:00"}, "new": None},
+        {"field": "schedule.lead_days", "old": 1, "new": 0},
     ]
 
 
@@ -397,7 +402,8 @@ def test_add_frame_updates_the_list_and_the_preview_in_place(client, login, setu
     assert (added.weekdays, added.start, added.end) == (2, "06:00", "07:30")
     entry, changes = last_entry()
     assert (entry.action, entry.subject) == ("update", "Standard delivery")
-    assert changes == [{"field": "schedule.time_frame", "old": None, "new": "Tu 06:00-07:30"}]
+    new = {"days": [2], "from": "06:00", "to": "07:30"}
+    assert changes == [{"field": "schedule.time_frame", "old": None, "new": new}]
 
 
 def text_of_html(html: str) -> str:
@@ -463,7 +469,8 @@ def test_delete_frame(client, login, setup):
     assert "Tue, Jan 8, 2030 1:00 – 5:00 PM" in text_of_html(html)
     assert TimeFrame.get_or_none(TimeFrame.id == morning.id) is None
     _entry, changes = last_entry()
-    assert changes == [{"field": "schedule.time_frame", "old": "Mo-Fr 08:00-12:00", "new": None}]
+    old = {"days": [1, 2, 3, 4, 5], "from": "08:00", "to": "12:00"}
+    assert changes == [{"field": "schedule.time_frame", "old": old, "new": None}]
     # without JavaScript
     afternoon = TimeFrame.get(TimeFrame.schedule == schedule)
     response = client.post(url(party, schedule, f"frames/{afternoon.id}/delete"))
@@ -523,7 +530,11 @@ def test_add_closed_date_moves_the_preview(client, login, setup):
     assert "Thu, Jan 10, 2030 8:00 AM – 12:00 PM, 1:00 – 5:00 PM earliest" in preview
     _entry, changes = last_entry()
     assert changes == [
-        {"field": "schedule.closed_date", "old": None, "new": "2030-01-08 Inventory"}
+        {
+            "field": "schedule.closed_date",
+            "old": None,
+            "new": {"closed": "2030-01-08", "reason": "Inventory"},
+        }
     ]
 
 
@@ -549,6 +560,44 @@ def test_add_closed_date_refuses_bad_input(client, login, setup, data, field, me
     assert counts() == before
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2029-01-06", "2035-01-08"])
+def test_closed_dates_lie_within_a_year_back_and_five_years_ahead(client, login, setup, day):
+    party, admin, _employee, schedule = setup  # today is 7 January 2030 for the supplier
+    login(admin)
+    before = counts()
+    for headers in (HX, {}):
+        response = client.post(url(party, schedule, "closed"), data={"day": day}, headers=headers)
+        assert response.status_code == 422
+        assert 'id="day-error"' in response.get_data(as_text=True)
+        assert "Choose a date from Jan 7, 2029 to Jan 7, 2035." in text_of(response)
+    assert counts() == before
+
+
+def test_the_closed_date_window_is_named_in_the_users_language(client, login, setup, make_member):
+    party, _admin, _employee, schedule = setup
+    login(make_member(party, "admin", language="de"))
+    response = client.post(url(party, schedule, "closed"), data={"day": "9999-12-31"})
+    assert response.status_code == 422
+    assert "07.01.2029" in text_of(response) and "07.01.2035" in text_of(response)
+
+
+def test_the_window_edges_can_be_closed(app, setup):
+    party, admin, _employee, schedule = setup
+    with app.test_request_context():
+        for day in (dt.date(2029, 1, 7), dt.date(2035, 1, 7)):
+            add_closed_date(admin, party, schedule.id, day=day)
+    days = {c.day for c in ClosedDate.select().where(ClosedDate.schedule == schedule)}
+    assert {dt.date(2029, 1, 7), dt.date(2035, 1, 7)} <= days
+
+
+def test_the_window_from_a_leap_day(monkeypatch, make_party):
+    from models.schedules import closed_date_window
+
+    leap = dt.datetime(2028, 2, 29, 9, 0)
+    monkeypatch.setattr("models.schedules.supplier_now", lambda party: leap)
+    assert closed_date_window(make_party()) == (dt.date(2027, 2, 28), dt.date(2033, 2, 28))
+
+
 def test_delete_closed_date(client, login, setup):
     party, admin, _employee, schedule = setup
     login(admin)
@@ -560,7 +609,11 @@ def test_delete_closed_date(client, login, setup):
     assert "Wed, Jan 9, 2030" in text_of_html(html[html.index('id="schedule-preview"') :])
     _entry, changes = last_entry()
     assert changes == [
-        {"field": "schedule.closed_date", "old": "2030-01-09 Stocktake", "new": None}
+        {
+            "field": "schedule.closed_date",
+            "old": {"closed": "2030-01-09", "reason": "Stocktake"},
+            "new": None,
+        }
     ]
     # a second time: it is gone
     assert client.post(url(party, schedule, f"closed/{closed.id}/delete")).status_code == 404
@@ -584,10 +637,15 @@ def test_delete_schedule_over_htmx(client, login, setup):
     assert (entry.action, entry.subject) == ("delete", "Standard delivery")
     assert {
         "field": "schedule.time_frames",
-        "old": "Mo-Fr 08:00-12:00; Mo-Fr 13:00-17:00",
+        "old": {
+            "items": [
+                {"days": [1, 2, 3, 4, 5], "from": "08:00", "to": "12:00"},
+                {"days": [1, 2, 3, 4, 5], "from": "13:00", "to": "17:00"},
+            ]
+        },
         "new": None,
     } in changes
-    assert {"field": "schedule.supplier_default", "old": "✓", "new": "✗"} in changes
+    assert {"field": "schedule.supplier_default", "old": True, "new": False} in changes
     page = text_of(client.get(url(party)))
     assert "Schedule “Standard delivery” is deleted." in page
     assert "No delivery schedules yet." in page
@@ -658,11 +716,14 @@ def test_audit_log_shows_schedule_changes(client, login, setup):
     party, admin, _employee, schedule = setup
     login(admin)
     page = text_of(client.get(f"/p/{party.id}/audit/"))
-    assert "Delivery schedules" in page and "Time frame" in page and "Mo-Fr 08:00-12:00" in page
+    assert "Delivery schedules" in page and "Time frame" in page
+    assert "Mon–Fri 8:00 AM – 12:00 PM" in page and "Jan 9, 2030 (Stocktake)" in page
 
 
-def test_demo_schedules(app, make_party, make_user):
+def test_demo_schedules(app, make_party, make_user, monkeypatch):
     from models.schedules_demo import add_demo
+
+    monkeypatch.undo()  # the demo's holidays are ahead of today, not of the tests' fixed now
 
     parties = {"brouwer": make_party(country="NL"), "hoffmann": make_party(country="DE")}
     users = {

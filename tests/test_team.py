@@ -88,7 +88,7 @@ def test_invite_creates_a_pending_invitation_and_audits_it(app, team):
     assert {c.field: c.new for c in entry.change_list} == {
         "email": "new@example.com",
         "role": "supervisor",
-        "language": "nl",
+        "language": {"language": "nl"},
     }
 
 

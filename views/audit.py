@@ -3,11 +3,15 @@
 from flask import Blueprint, g, request
 
 from models.audit import AREA_LABELS, actors_of, entries_for
+from models.delivery_dates import zone_of_country
 
 from .access import member
+from .audit_values import audit_value, entry_time, zone_label
 from .htmx import page_or_block
 
 bp = Blueprint("audit", __name__, url_prefix="/p/<int:party_id>/audit")
+bp.add_app_template_filter(audit_value, "audit_value")
+bp.add_app_template_filter(entry_time, "entry_time")
 
 PER_PAGE = 25
 
@@ -34,6 +38,7 @@ def index(party_id):
         g.party, area=area, actor_id=actor_id, page=page, per_page=PER_PAGE
     )
     pages = max(1, -(-total // PER_PAGE))
+    zone = zone_of_country(g.party.country)  # the party's local time, as on the schedule page
     return page_or_block(
         "audit/index.html",
         "audit_rows",
@@ -45,4 +50,6 @@ def index(party_id):
         actor_id=actor_id,
         areas=AREA_LABELS,
         actors=actors_of(g.party),
+        zone=zone,
+        zone_label=zone_label(zone),
     )
