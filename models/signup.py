@@ -11,9 +11,18 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .base import DomainError
+from .base import DomainError, retrying, transaction
 from .guard import SIGNUP_EMAIL, may_email
-from .mail import LinkInvalid, MailError, absolute_url, make_token, read_token, render_message, send
+from .mail import (
+    LinkInvalid,
+    LinkUsed,
+    MailError,
+    absolute_url,
+    make_token,
+    read_token,
+    render_message,
+    send,
+)
 from .parties import EmailTaken, Party, User, mark_email_verified, normalise_email, sign_up
 
 VERIFY_DAYS = 3
@@ -29,19 +38,24 @@ def verify_token(user: User) -> str:
 
 
 def user_for_verification(token: str) -> User:
-    """The user a confirmation link is for; LinkInvalid or LinkExpired otherwise."""
+    """The user a confirmation link is for; LinkInvalid, LinkExpired, or LinkUsed once the
+    address is confirmed (the link signs in, so it works only once)."""
     payload = read_token(VERIFY_PURPOSE, token, VERIFY_DAYS * 86400)
     user_id = payload.get("u")
     user = User.get_or_none(User.id == user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or payload.get("e") != user.email:
         raise LinkInvalid(_l("This confirmation link is not valid."))
+    if user.email_verified_at is not None:
+        raise LinkUsed(_l("Your email address is already confirmed. Sign in with your password."))
     return user
 
 
+@retrying
 def confirm_email(token: str) -> User:
-    """Open a confirmation link: the account's address is verified (once is enough)."""
-    user = user_for_verification(token)
-    mark_email_verified(user)
+    """Open a confirmation link: the account's address is verified; the link is used up."""
+    with transaction():
+        user = user_for_verification(token)  # again, under the write lock: once only
+        mark_email_verified(user)
     return user
 
 

@@ -67,6 +67,12 @@ def test_sign_up_creates_user_and_company_after_the_emailed_link(app, client):
     home = client.get(confirmed.headers["Location"])
     assert "Visser Bakkerij" in text_of(home) and "Admin" in text_of(home)
     assert User.get_by_id(user.id).email_verified_at is not None
+    # the link signed in once; opened again (forwarded, leaked) it no longer does
+    other = app.test_client()
+    used = other.post(link)
+    assert used.status_code == 410
+    assert "already confirmed" in text_of(used)
+    assert other.get(f"/p/{membership.party_id}/").status_code == 303
 
 
 def test_sign_up_with_a_taken_email_answers_the_same_and_tells_the_owner(app, client, make_user):

@@ -200,7 +200,7 @@ def confirm_email(token):
     """Confirm the email address through the link from the sign-up email, and sign in."""
     try:
         user = user_for_verification(token)
-    except (LinkInvalid, LinkExpired) as error:
+    except (LinkInvalid, LinkExpired, LinkUsed) as error:
         return _link_problem(
             error,
             expired_text=_(
@@ -210,7 +210,10 @@ def confirm_email(token):
         )
     if request.method == "GET":  # a GET changes nothing (mail scanners open links too)
         return page_or_block("auth/confirm.html", None, token=token, email=user.email)
-    user = confirm_email_with_token(token)
+    try:
+        user = confirm_email_with_token(token)
+    except (LinkInvalid, LinkExpired, LinkUsed) as error:
+        return _link_problem(error, expired_text="")
     start_session(user)
     home = home_party_of(user)
     flash(_("Your email address is confirmed. Welcome!"))
