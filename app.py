@@ -27,7 +27,7 @@ from models import invitations as _invitations  # noqa: F401
 from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
-from models.parties import load_session, memberships_of
+from models.parties import home_among, load_session, memberships_of
 from views import access, assets, filters, i18n
 from views.csrf import masked_csrf_token
 from views.hosts import HostGuard
@@ -167,6 +167,8 @@ def _template_context() -> dict:
         "party": g.get("party"),
         "membership": g.get("membership"),
         "memberships": memberships,
+        # outside a party's pages (/account/, /companies/new) the switcher names this one
+        "home_membership": home_among(current_user, memberships) if memberships else None,
         "locale": str(get_locale()),
     }
 

@@ -133,6 +133,12 @@ def _pending_invitation_of_party(party: Party, invitation_id) -> Invitation:
     return invitation
 
 
+def pending_invitation_of(party: Party, invitation_id) -> Invitation:
+    """A pending invitation of party; NotFound for another party's, an accepted or a revoked
+    one."""
+    return _pending_invitation_of_party(party, invitation_id)
+
+
 def _already_pending(email: str) -> DomainError:
     return DomainError(
         _l(

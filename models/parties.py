@@ -383,7 +383,11 @@ def remember_party(user: User, party_id: int) -> Membership:
 def home_party_of(user: User) -> Membership | None:
     """The membership to land in after sign-in: the last active party if still a member,
     else the first party by name."""
-    memberships = memberships_of(user)
+    return home_among(user, memberships_of(user))
+
+
+def home_among(user: User, memberships: list[Membership]) -> Membership | None:
+    """Of the user's memberships, the last active party's, else the first (no query)."""
     for membership in memberships:
         if membership.party_id == user.last_party_id:
             return membership

@@ -30,6 +30,7 @@ from models.schedules import (
 )
 
 from .access import member
+from .confirm import confirm_page
 from .forms.fields import field_error
 from .forms.schedules import (
     ClosedDateAddForm,
@@ -322,6 +323,25 @@ def update(party_id, schedule_id):
     if form.version.errors:  # a hidden field: say so above the form
         basics_error = _("This form is out of date. Please reload the page and try again.")
     return _show(schedule, 422, "schedule_basics", basics_form=form, basics_error=basics_error)
+
+
+@bp.route("/<int:schedule_id>/delete/confirm")
+@member("admin")
+def confirm_delete(party_id, schedule_id):
+    """Without JavaScript: ask before a schedule is deleted."""
+    schedule = _load(schedule_id)
+    return confirm_page(
+        title=_("Delete this schedule"),
+        question=_("Delete the schedule “%(name)s”?", name=schedule.name),
+        facts=[(_("Working days"), weekdays_text(schedule.weekdays) or "—")],
+        note=_(
+            "Its time frames and closed dates go with it. If it is your default schedule, "
+            "you will have no default schedule."
+        ),
+        button=_("Delete schedule"),
+        action_url=url_for("schedules.delete", party_id=party_id, schedule_id=schedule.id),
+        cancel_url=url_for("schedules.show", party_id=party_id, schedule_id=schedule.id),
+    )
 
 
 @bp.route("/<int:schedule_id>/delete", methods=["POST"])

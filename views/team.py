@@ -8,6 +8,7 @@ from models.base import DomainError, NotFound
 from models.invitations import (
     INVITATION_DAYS,
     invite_member,
+    pending_invitation_of,
     pending_invitations,
     resend_invitation,
     revoke_invitation,
@@ -18,6 +19,7 @@ from models.parties import ROLE_LABELS, members_of
 from models.team import assignable_roles, change_role, member_of_party, remove_member
 
 from .access import member
+from .confirm import confirm_page
 from .forms.team import InvitationCreateForm, MemberUpdateForm
 from .htmx import page_or_block, redirect_to, wants_block
 
@@ -137,6 +139,29 @@ def resend(party_id, invitation_id):
     )
 
 
+@bp.route("/invitations/<int:invitation_id>/revoke/confirm")
+@member("admin")
+def confirm_revoke(party_id, invitation_id):
+    """Without JavaScript: ask before a pending invitation is withdrawn."""
+    try:
+        invitation = pending_invitation_of(g.party, invitation_id)
+    except NotFound:
+        abort(404)
+    return confirm_page(
+        title=_("Withdraw invitation"),
+        question=_(
+            "Withdraw the invitation to %(email)s? Its link stops working.", email=invitation.email
+        ),
+        facts=[(_("Invitation"), invitation.email), (_("Role"), invitation.role_label)],
+        button=_("Revoke"),
+        icon="x",
+        action_url=url_for("team.revoke", party_id=g.party.id, invitation_id=invitation.id),
+        cancel_url=url_for(
+            "team.index", party_id=g.party.id, _anchor=f"invitation-{invitation.id}"
+        ),
+    )
+
+
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @member("admin")
 def revoke(party_id, invitation_id):
@@ -178,6 +203,33 @@ def update(party_id, membership_id):
     return _done(
         "members",
         _("%(name)s is now %(role)s.", name=membership.user.name, role=membership.role_label),
+    )
+
+
+@bp.route("/members/<int:membership_id>/remove/confirm")
+@member("admin")
+def confirm_delete(party_id, membership_id):
+    """Without JavaScript: ask before a member is removed from the team."""
+    membership = _member_or_404(membership_id)
+    note = None
+    if membership.user_id == current_user.id:
+        note = _("This is you: you lose access to %(party)s at once.", party=g.party.display_name)
+    return confirm_page(
+        title=_("Remove member"),
+        question=_(
+            "Remove %(name)s from %(party)s? Their access ends at once.",
+            name=membership.user.name,
+            party=g.party.display_name,
+        ),
+        facts=[
+            (_("Member"), membership.user.name),
+            (_("Email address"), membership.user.email),
+            (_("Role"), membership.role_label),
+        ],
+        note=note,
+        button=_("Remove"),
+        action_url=url_for("team.delete", party_id=g.party.id, membership_id=membership.id),
+        cancel_url=url_for("team.index", party_id=g.party.id, _anchor=f"member-{membership.id}"),
     )
 
 

@@ -17,6 +17,37 @@
       if (summary) { summary.focus(); }
     });
   });
+  // What an earlier action said (a success, a refusal, the flashes at the top) is old news once
+  // another action's answer comes in: it goes when that answer is swapped in. What the answer
+  // brings stays (in its target, or out of band: those are swapped after this); so do the
+  // messages on the fields of a form still open elsewhere. Requests no user started (none
+  // yet; a poll, a load trigger) and boosted page loads change nothing here.
+  var MESSAGES = ".flash, .form-error, .notice[role], .error[role=alert]";
+  function forget(message) {
+    if (message.id) {  // the control it described is no longer marked invalid
+      document.querySelectorAll("[aria-describedby]").forEach(function (control) {
+        var ids = control.getAttribute("aria-describedby").split(/\s+/);
+        if (ids.indexOf(message.id) < 0) { return; }
+        ids = ids.filter(function (id) { return id && id !== message.id; });
+        if (ids.length) { control.setAttribute("aria-describedby", ids.join(" ")); }
+        else { control.removeAttribute("aria-describedby"); }
+        control.removeAttribute("aria-invalid");
+      });
+      var holder = message.closest(".has-error");
+      if (holder) { holder.classList.remove("has-error"); }
+    }
+    message.remove();
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var target = detail.target;
+    var main = document.getElementById("main");
+    if (!detail.shouldSwap || detail.boosted || !main || !target) { return; }
+    if (!detail.requestConfig || !detail.requestConfig.triggeringEvent) { return; }
+    main.querySelectorAll(MESSAGES).forEach(function (message) {
+      if (!target.contains(message)) { forget(message); }
+    });
+  });
   // After htmx settles new content with errors, move focus to its first invalid field.
   // (afterSettle fires on the new elements, so this works for outerHTML swaps too.)
   document.addEventListener("htmx:afterSettle", function (event) {

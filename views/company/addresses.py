@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, request
+from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
 from models import addresses as domain
 from models.base import DomainError, NotFound, StaleForm
 
 from ..access import member
+from ..confirm import confirm_page
 from ..filters import country_name
 from ..forms.company import (
     AddressCreateForm,
@@ -154,6 +155,26 @@ def make_default(party_id, address_id):
     return redirect_to(show_url(f"address-{address.id}"))
 
 
+@bp.route("/addresses/<int:address_id>/delete/confirm")
+@member("admin")
+def confirm_delete_address(party_id, address_id):
+    """Without JavaScript: ask before an address and its delivery points are deleted."""
+    address = _address_or_404(address_id)
+    kind = _("Invoice address") if address.kind == "invoice" else _("Delivery address")
+    facts = [(kind, address.summary)]
+    points = [point.name for point in address.delivery_points]
+    if points:
+        facts.append((_("Delivery points"), ", ".join(points)))
+    return confirm_page(
+        title=_("Delete address"),
+        question=_("Delete this address and its delivery points?"),
+        facts=facts,
+        button=_("Delete"),
+        action_url=url_for("company.delete_address", party_id=g.party.id, address_id=address.id),
+        cancel_url=show_url(f"address-{address.id}"),
+    )
+
+
 @bp.route("/addresses/<int:address_id>/delete", methods=["POST"])
 @member("admin")
 def delete_address(party_id, address_id):
@@ -294,6 +315,21 @@ def update_point(party_id, point_id):
             return response
     return render(
         "point_item", 422, point_id=point.id, editing={region: form}, errors={region: error}
+    )
+
+
+@bp.route("/points/<int:point_id>/delete/confirm")
+@member("admin")
+def confirm_delete_point(party_id, point_id):
+    """Without JavaScript: ask before a delivery point is deleted."""
+    point = _point_or_404(point_id)
+    return confirm_page(
+        title=_("Delete delivery point"),
+        question=_("Delete this delivery point?"),
+        facts=[(_("Delivery point"), point.name), (_("Delivery address"), point.address.summary)],
+        button=_("Delete"),
+        action_url=url_for("company.delete_point", party_id=g.party.id, point_id=point.id),
+        cancel_url=show_url(f"point-{point.id}"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, url_for
 from flask_babel import gettext as _
 
 from models import bank as domain
@@ -10,9 +10,11 @@ from models.base import DomainError, StaleForm
 from models.identifiers import format_iban
 
 from ..access import member
+from ..confirm import confirm_page
 from ..forms.company import BankAccountEditForm
 from ..forms.fields import field_error
-from . import actor, bp, done, render, show_conflict
+from ..htmx import redirect_to
+from . import actor, bp, done, render, show_conflict, show_url
 
 
 @bp.route("/bank/edit")
@@ -64,6 +66,23 @@ def update_bank(party_id):
         else:
             return done(_("The bank account is saved."), "company-bank", "bank")
     return render("bank", 422, editing={"company-bank": form}, errors={"company-bank": error})
+
+
+@bp.route("/bank/delete/confirm")
+@member("admin")
+def confirm_delete_bank(party_id):
+    """Without JavaScript: ask before the bank account is removed."""
+    account = domain.bank_account_of(g.party)
+    if account is None:  # removed meanwhile: nothing to ask
+        return redirect_to(show_url("company-bank"))
+    return confirm_page(
+        title=_("Remove bank account"),
+        question=_("Remove this bank account?"),
+        facts=[(_("Account holder"), account.holder or "—"), (_("IBAN"), account.iban_formatted)],
+        button=_("Remove"),
+        action_url=url_for("company.delete_bank", party_id=g.party.id),
+        cancel_url=show_url("company-bank"),
+    )
 
 
 @bp.route("/bank/delete", methods=["POST"])
