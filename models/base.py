@@ -7,8 +7,8 @@ import functools
 import random
 import re
 import time
-from dataclasses import dataclass
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlparse
@@ -299,4 +299,3 @@ def paged(query, page, per_page: int, order_by: tuple = (), count_query=None) ->
     number = min(number, max(1, -(-total // per_page)))
     items = list(query.order_by(*order_by).paginate(number, per_page))
     return Page(items, number, per_page, total)
-
