@@ -43,7 +43,7 @@ def test_team_pages_and_search_in_place(page, grown_team):
     assert page.evaluate("window.__still_here") is True  # swapped in place
     expect(page.locator("#invite-form")).to_be_visible()
 
-    search = page.get_by_label("Search members by name or email")
+    search = page.get_by_role("searchbox", name="Search members by name or email")
     search.fill("grown1")
     expect(summary).to_have_text(re.compile(r"10 members match “grown1”"))
     expect(rows).to_have_count(10)
@@ -57,7 +57,9 @@ def test_team_pages_and_search_in_place(page, grown_team):
     # the pushed URL renders the full page on its own
     page.reload()
     expect(rows).to_have_count(1)
-    expect(page.get_by_label("Search members by name or email")).to_have_value("grown15")
+    expect(page.get_by_role("searchbox", name="Search members by name or email")).to_have_value(
+        "grown15"
+    )
 
 
 def test_team_pages_and_search_without_javascript(nojs_page, grown_team):
@@ -69,7 +71,7 @@ def test_team_pages_and_search_without_javascript(nojs_page, grown_team):
     expect(page.get_by_test_id("member-summary")).to_contain_text("Members 26–")
     page.locator("#member-rows nav.pager").get_by_role("link", name="Previous").click()
     expect(page.get_by_test_id("member-summary")).to_contain_text("Members 1–25 of")
-    page.get_by_label("Search members by name or email").fill("grown3")
+    page.get_by_role("searchbox", name="Search members by name or email").fill("grown3")
     page.locator("form.list-search").get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/team/\?q=grown3$"))
     expect(page.get_by_test_id("member-row")).to_have_count(10)
