@@ -27,7 +27,6 @@ bp = Blueprint("company", __name__, url_prefix="/p/<int:party_id>/company")
 
 PAGE = "company/show.html"
 ADDRESSES_PER_PAGE = 10
-LAST_PAGE = 10**6  # a page past the end shows the last one
 # blocks that show addresses only: they need neither the bank account nor the defaults
 _ADDRESS_BLOCKS = ("address_list", "address_rows", "address_item", "point_list", "point_item")
 
@@ -45,11 +44,11 @@ def _list_args(show_page: dict | None = None) -> dict:
         args[f"{kind}_page"] = state.get(f"{kind}_page")
         args[f"{kind}_q"] = (state.get(f"{kind}_q") or "").strip()[:100] or None
     for kind, number in (show_page or {}).items():
-        args.update({f"{kind}_page": number, f"{kind}_q": None})
+        args.update({f"{kind}_page": number if number > 1 else None, f"{kind}_q": None})
     return args
 
 
-def _holding(address: Address) -> dict:
+def holding(address: Address) -> dict:
     """The list page that shows this address."""
     return {address.kind: page_number_of(address, ADDRESSES_PER_PAGE)}
 
@@ -94,7 +93,7 @@ def _context(
     show_page = dict(show_page or {})
     if full and "address" in context and not wants_block():
         # the whole page with one address's form open: its list shows the page holding it
-        show_page.update(_holding(context["address"]))
+        show_page.update(holding(context["address"]))
     args = _list_args(show_page)
     kinds = ADDRESS_KINDS if full else ((kind,) if kind else ())
     totals = address_totals(party) if kinds else {}
@@ -148,9 +147,9 @@ def done(message: str, region: str, block: str, **state):
     show_page = state.get("show_page")
     try:
         if state.get("address_id") is not None:
-            show_page = _holding(Address.get_by_id(state["address_id"]))
+            show_page = holding(Address.get_by_id(state["address_id"]))
         elif state.get("point_id") is not None:
-            show_page = _holding(delivery_point_of(g.party, state["point_id"]).address)
+            show_page = holding(delivery_point_of(g.party, state["point_id"]).address)
     except (Address.DoesNotExist, NotFound):
         pass
     return redirect_to(show_url(region, show_page))

@@ -19,7 +19,7 @@ from ..forms.company import (
 )
 from ..forms.fields import country_choices, field_error
 from ..htmx import redirect_to, wants_block
-from . import LAST_PAGE, actor, bp, done, render, show_conflict, show_url, to_int
+from . import actor, bp, done, holding, render, show_conflict, show_url, to_int
 
 # --- addresses (F8) ------------------------------------------------------------------------
 
@@ -84,10 +84,13 @@ def create_address(party_id):
         except DomainError as refusal:
             error = field_error(form, refusal)
         else:
-            # the list shows the new address: a default comes first, another one last
-            shown = {kind: 1 if address.is_default else LAST_PAGE}
+            # the list shows the page with the new address (a default comes first)
             return done(
-                _("The address is added."), region, "address_list", kind=kind, show_page=shown
+                _("The address is added."),
+                region,
+                "address_list",
+                kind=kind,
+                show_page=holding(address),
             )
     elif form.kind.errors:
         error = " ".join(str(e) for e in form.kind.errors)
