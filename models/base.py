@@ -8,6 +8,7 @@ import random
 import re
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlparse
@@ -249,3 +250,52 @@ def from_minor(minor: int | None, currency: str) -> Decimal | None:
         return None
     digits = get_currency_precision(currency)
     return Decimal(int(minor)).scaleb(-digits)
+
+
+# --- paging --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its rows, which page it is and how many rows there are in all."""
+
+    items: list
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row (1-based; 0 for an empty list)."""
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def paged(query, page, per_page: int, order_by: tuple = (), count_query=None) -> Page:
+    """A page of `query` in SQL (LIMIT/OFFSET) with the total count (two queries; the count
+    from `count_query` when given, e.g. without the joins the page needs); a page past the
+    end gives the last page, anything not a page number the first."""
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    total = (query if count_query is None else count_query).order_by().count()
+    number = min(number, max(1, -(-total // per_page)))
+    items = list(query.order_by(*order_by).paginate(number, per_page))
+    return Page(items, number, per_page, total)

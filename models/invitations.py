@@ -14,7 +14,17 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, CharField, DateTimeField, ForeignKeyField, IntegrityError, TextField
 
 from . import audit
-from .base import BaseModel, DomainError, NotFound, is_sqlite, retrying, transaction, utcnow
+from .base import (
+    BaseModel,
+    DomainError,
+    NotFound,
+    Page,
+    is_sqlite,
+    paged,
+    retrying,
+    transaction,
+    utcnow,
+)
 from .mail import (
     LinkInvalid,
     LinkUsed,
@@ -105,11 +115,9 @@ class WrongAccount(DomainError):
 # --- scopes ------------------------------------------------------------------------------------
 
 
-def pending_invitations(party: Party) -> list[Invitation]:
-    """The party's invitations not yet accepted or revoked, newest first, with the inviter
-    (one query)."""
+def _pending_query(party: Party):
     inviter = User.alias()
-    return list(
+    return (
         Invitation.select(Invitation, inviter)
         .join(inviter, JOIN.LEFT_OUTER, on=(Invitation.invited_by == inviter.id), attr="inviter")
         .where(
@@ -117,8 +125,21 @@ def pending_invitations(party: Party) -> list[Invitation]:
             Invitation.accepted_at.is_null(),
             Invitation.revoked_at.is_null(),
         )
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
+
+
+_NEWEST_FIRST = (Invitation.created_at.desc(), Invitation.id.desc())
+
+
+def pending_invitations(party: Party) -> list[Invitation]:
+    """The party's invitations not yet accepted or revoked, newest first, with the inviter
+    (one query)."""
+    return list(_pending_query(party).order_by(*_NEWEST_FIRST))
+
+
+def pending_invitation_page(party: Party, page=1, per_page: int = 25) -> Page:
+    """One page of the party's pending invitations, newest first, with the total."""
+    return paged(_pending_query(party), page, per_page, _NEWEST_FIRST)
 
 
 def _pending_invitation_of_party(party: Party, invitation_id) -> Invitation:

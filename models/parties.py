@@ -11,18 +11,22 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
+    Case,
     CharField,
     DateTimeField,
     DeferredForeignKey,
     ForeignKeyField,
     IntegerField,
     TextField,
+    fn,
 )
 
 from .base import (
     BaseModel,
     DomainError,
     NotFound,
+    Page,
+    paged,
     retrying,
     transaction,
     unique_message,
@@ -394,8 +398,34 @@ def home_among(user: User, memberships: list[Membership]) -> Membership | None:
     return memberships[0] if memberships else None
 
 
+def _member_order() -> tuple:
+    """Admins first, then supervisors, then employees; by name within a role (in SQL)."""
+    rank = Case(Membership.role, [(role, i) for i, role in enumerate(reversed(ROLES))], 9)
+    return (rank, fn.LOWER(User.name), Membership.id)
+
+
+def _members_query(party: Party, search: str = ""):
+    query = Membership.select(Membership, User).join(User).where(Membership.party == party)
+    search = (search or "").strip()
+    if search:
+        query = query.where(User.name.contains(search) | User.email.contains(search))
+    return query
+
+
 def members_of(party: Party) -> list[Membership]:
     """The party's members with their user accounts, admins first, then by name."""
-    rank = {role: i for i, role in enumerate(reversed(ROLES))}
-    rows = list(Membership.select(Membership, User).join(User).where(Membership.party == party))
-    return sorted(rows, key=lambda m: (rank.get(m.role, 9), m.user.name.lower()))
+    return list(_members_query(party).order_by(*_member_order()))
+
+
+def member_page(party: Party, page=1, per_page: int = 25, search: str = "") -> Page:
+    """One page of the party's members (admins first, then by name), optionally only those
+    whose name or email contains `search`, with the total (two queries)."""
+    query = _members_query(party, search)
+    # without a search the count needs no join: it reads the membership index alone
+    count = None if (search or "").strip() else Membership.select().where(Membership.party == party)
+    return paged(query, page, per_page, _member_order(), count)
+
+
+def member_count(party: Party) -> int:
+    """How many members the party has."""
+    return Membership.select().where(Membership.party == party).count()

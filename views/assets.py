@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from flask import Blueprint, current_app, request, send_from_directory, url_for
+from flask import Blueprint, current_app, has_request_context, request, send_from_directory, url_for
 
 from .access import public
 
@@ -39,9 +39,21 @@ def file_hash(filename: str) -> str:
     return known[1]
 
 
+# (app, script root, static file) -> its URL: a page shows the icon sprite's URL on every
+# icon, and building it (url_for, the file's path) is then a noticeable part of the page
+_urls: dict[tuple, str] = {}
+
+
 def static_url(filename: str) -> str:
     """The URL of a static file with its content hash, for a long browser cache."""
-    return url_for("static", filename=filename, v=file_hash(filename))
+    if current_app.debug:
+        return url_for("static", filename=filename, v=file_hash(filename))
+    root = request.script_root if has_request_context() else None
+    key = (id(current_app._get_current_object()), root, filename)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = url_for("static", filename=filename, v=file_hash(filename))
+    return url
 
 
 def long_cache(response):

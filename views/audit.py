@@ -3,6 +3,7 @@
 from flask import Blueprint, g, request
 
 from models.audit import AREA_LABELS, actors_of, entries_for
+from models.base import Page
 from models.delivery_dates import zone_of_country
 
 from .access import member
@@ -37,15 +38,12 @@ def index(party_id):
     entries, total = entries_for(
         g.party, area=area, actor_id=actor_id, page=page, per_page=PER_PAGE
     )
-    pages = max(1, -(-total // PER_PAGE))
     zone = zone_of_country(g.party.country)  # the party's local time, as on the schedule page
     return page_or_block(
         "audit/index.html",
         "audit_rows",
-        entries=entries,
+        entries=Page(entries, page, PER_PAGE, total),
         total=total,
-        page=page,
-        pages=pages,
         area=area,
         actor_id=actor_id,
         areas=AREA_LABELS,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
+from werkzeug.datastructures import MultiDict
 
 
 def wants_block() -> bool:
@@ -16,15 +17,36 @@ def wants_block() -> bool:
     )
 
 
-def page_or_block(template: str, block: str | None, status: int = 200, **context):
-    """Render the whole page, or only `block` of it for an htmx region swap."""
+def page_or_block(
+    template: str, block: str | None, status: int = 200, regions: dict | None = None, **context
+):
+    """Render the whole page, or only `block` of it for an htmx region swap. `regions` maps
+    DOM ids to the blocks that fill them: an htmx request that targets one of those ids (a
+    pager, a search box) gets that block instead of `block`."""
+    if regions and wants_block() and request.htmx.target in regions:
+        block = regions[request.htmx.target]
     if block and wants_block():
         html = render_block(template, block, **context)
     else:
         html = render_template(template, **context)
     response = make_response(html, status)
     response.vary.add("HX-Request")
+    if regions:
+        response.vary.add("HX-Target")
     return response
+
+
+def list_state(page_url: str) -> MultiDict:
+    """The query string that holds a page's list state (page, search): this request's own
+    for a GET; after a change, that of the page the browser shows (htmx's HX-Current-URL,
+    else the Referer) when it is `page_url`, so the updated list stays where the user was."""
+    if request.method == "GET":
+        return request.args
+    shown = request.htmx.current_url if request.htmx else request.referrer
+    parts = urlsplit(shown or "")
+    if parts.path != page_url or (parts.netloc and parts.netloc != request.host):
+        return MultiDict()
+    return MultiDict(parse_qsl(parts.query))
 
 
 def redirect_to(url: str, status: int = 303):

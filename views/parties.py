@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.routing import RequestRedirect
 
 from models.base import DomainError, NotFound
-from models.parties import create_party, home_party_of, members_of, remember_party, set_language
+from models.parties import create_party, home_party_of, member_page, remember_party, set_language
 
 from .access import member, public, signed_in
 from .forms.auth import CompanyCreateForm
@@ -20,6 +20,7 @@ from .htmx import page_or_block, redirect_to, safe_next
 bp = Blueprint("parties", __name__)
 
 _PARTY_PATH = re.compile(r"^/p/(\d+)(/.*)?$")
+HOME_MEMBERS = 10  # the home page shows the first few; the team page lists them all
 
 
 @bp.route("/")
@@ -37,9 +38,14 @@ def index():
 @bp.route("/p/<int:party_id>/")
 @member("employee")
 def home(party_id):
-    """The company's home: who it is, your role there, and its members."""
-    members = members_of(g.party) if g.membership.has_role("admin") else [g.membership]
-    return page_or_block("parties/home.html", None, members=members)
+    """The company's home: who it is, your role there, and (for admins) the first of its
+    members, admins first, with a link to the whole team."""
+    if g.membership.has_role("admin"):
+        members = member_page(g.party, 1, HOME_MEMBERS)
+        member_total = members.total
+    else:
+        members, member_total = [g.membership], 1
+    return page_or_block("parties/home.html", None, members=members, member_total=member_total)
 
 
 def _same_page_in(party_id: int, path: str) -> str:

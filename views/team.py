@@ -1,6 +1,6 @@
 """Team: members and their roles, invitations by email (F4, F5). Admins only."""
 
-from flask import Blueprint, abort, flash, g, url_for
+from flask import Blueprint, abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,21 +9,26 @@ from models.invitations import (
     INVITATION_DAYS,
     invite_member,
     pending_invitation_of,
-    pending_invitations,
+    pending_invitation_page,
     resend_invitation,
     revoke_invitation,
     send_invitation,
 )
 from models.mail import MailError
-from models.parties import ROLE_LABELS, members_of
+from models.parties import ROLE_LABELS, member_count, member_page
 from models.team import assignable_roles, change_role, member_of_party, remove_member
 
 from .access import member
 from .confirm import confirm_page
 from .forms.team import InvitationCreateForm, MemberUpdateForm
-from .htmx import page_or_block, redirect_to, wants_block
+from .htmx import list_state, page_or_block, redirect_to, wants_block
 
 bp = Blueprint("team", __name__, url_prefix="/p/<int:party_id>/team")
+
+MEMBERS_PER_PAGE = 25
+INVITATIONS_PER_PAGE = 25
+# htmx regions a GET of the page may ask for by their DOM id (pager, search box)
+REGIONS = {"member-rows": "member_rows", "team-invitations": "invitations"}
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -37,6 +42,19 @@ def _invite_form(**kwargs) -> InvitationCreateForm:
     return form
 
 
+def _list_args(reset: tuple = ()) -> dict:
+    """The page's list state (members' search and page, invitations' page) from the query
+    string, or after a change from the page the browser shows; `reset` names the arguments
+    that start afresh (a new invitation shows on the first page)."""
+    state = list_state(url_for("team.index", party_id=g.party.id))
+    args = {
+        "q": (state.get("q") or "").strip()[:100] or None,
+        "page": state.get("page"),
+        "invitations_page": state.get("invitations_page"),
+    }
+    return {key: (None if key in reset else value) for key, value in args.items()}
+
+
 def _render(
     status=200,
     block=None,
@@ -45,16 +63,31 @@ def _render(
     member_errors=None,
     members_notice=None,
     invitations_notice=None,
+    reset: tuple = (),
 ):
-    """The team page, or one of its regions ("members", "invitations") for htmx."""
+    """The team page, or one of its regions ("members", "member_rows", "invitations") for
+    htmx; the members are paged and searchable, the pending invitations paged."""
     if invite_form is None:
         invite_form = _invite_form(formdata=None, role="employee", language=g.party.language)
+    args = _list_args(reset)
+    members = member_page(g.party, args["page"], MEMBERS_PER_PAGE, args["q"] or "")
+    invitations = pending_invitation_page(g.party, args["invitations_page"], INVITATIONS_PER_PAGE)
+    # what the page's links keep: the shown pages (as numbers) and the search
+    args.update(
+        page=members.number if members.number > 1 else None,
+        invitations_page=invitations.number if invitations.number > 1 else None,
+    )
     return page_or_block(
         "team/index.html",
         block,
         status,
-        members=members_of(g.party),
-        invitations=pending_invitations(g.party),
+        regions=REGIONS if request.method == "GET" else None,
+        members=members,
+        member_total=member_count(g.party) if args["q"] else members.total,
+        invitations=invitations,
+        list_args=args,
+        q=args["q"],
+        members_per_page=MEMBERS_PER_PAGE,
         invite_form=invite_form,
         role_choices=_role_choices(),
         member_errors=member_errors or {},
@@ -64,15 +97,16 @@ def _render(
     )
 
 
-def _done(block: str, message: str, kind: str = "ok"):
-    """After a change: the updated region with a message for htmx; else back to the page."""
+def _done(block: str, message: str, kind: str = "ok", reset: tuple = ()):
+    """After a change: the updated region with a message for htmx; else back to the page
+    (on the page and search it was on)."""
     if wants_block():
-        return _render(200, block, **{f"{block}_notice": (message, kind)})
+        return _render(200, block, reset=reset, **{f"{block}_notice": (message, kind)})
     flash(message)
-    return redirect_to(url_for("team.index", party_id=g.party.id))
+    return redirect_to(url_for("team.index", party_id=g.party.id, **_list_args(reset)))
 
 
-def _deliver(invitation, sent_message: str):
+def _deliver(invitation, sent_message: str, reset: tuple = ()):
     """Send the invitation email (the invitation is committed already) and say how it went."""
     try:
         send_invitation(invitation)
@@ -82,8 +116,8 @@ def _deliver(invitation, sent_message: str):
             "Try Resend later.",
             email=invitation.email,
         )
-        return _done("invitations", message, "warning")
-    return _done("invitations", sent_message)
+        return _done("invitations", message, "warning", reset)
+    return _done("invitations", sent_message, reset=reset)
 
 
 def _member_or_404(membership_id: int):
@@ -96,8 +130,9 @@ def _member_or_404(membership_id: int):
 @bp.route("/")
 @member("admin")
 def index(party_id):
-    """The team: members with their roles, an invitation form and pending invitations (an
-    htmx request gets the members region alone)."""
+    """The team: members with their roles (paged, searchable by name or email), an
+    invitation form and pending invitations (paged). An htmx request gets the members
+    region alone, or the region its pager or search box targets."""
     return _render(block="members")
 
 
@@ -122,7 +157,9 @@ def create(party_id):
             else:
                 form.form_errors.append(str(error))
         else:
-            return _deliver(invitation, _("Invitation sent to %(email)s.", email=invitation.email))
+            sent = _("Invitation sent to %(email)s.", email=invitation.email)
+            # the newest invitation is the first of the list
+            return _deliver(invitation, sent, reset=("invitations_page",))
     return _render(422, "invitations", invite_form=form)
 
 

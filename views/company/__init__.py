@@ -10,26 +10,51 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, g, url_for
+from flask import Blueprint, abort, flash, g, request, url_for
 from flask_login import current_user
 
-from models.addresses import ADDRESS_KINDS, addresses_of
+from models.address_lists import address_pages, address_totals, page_number_of
+from models.addresses import ADDRESS_KINDS, Address, address_with_points, delivery_point_of
 from models.bank import bank_account_of
+from models.base import NotFound
 from models.company import StaleForm, supplier_defaults
 from models.parties import CUSTOMER_TYPE_LABELS, Party
 
 from ..access import member
-from ..htmx import page_or_block, redirect_to, wants_block
+from ..htmx import list_state, page_or_block, redirect_to, wants_block
 
 bp = Blueprint("company", __name__, url_prefix="/p/<int:party_id>/company")
 
 PAGE = "company/show.html"
+ADDRESSES_PER_PAGE = 10
+# blocks that show addresses only: they need neither the bank account nor the defaults
+_ADDRESS_BLOCKS = ("address_list", "address_rows", "address_item", "point_list", "point_item")
 
 
 # --- rendering -----------------------------------------------------------------------------
 
 
+def _list_args(show_page: dict | None = None) -> dict:
+    """The address lists' state (each kind's page and search) from the query string, or after
+    a change from the page the browser shows; `show_page` moves a kind's list to a page (its
+    search cleared): the one holding an address just made default, added or opened."""
+    state = list_state(url_for("company.show", party_id=g.party.id))
+    args = {}
+    for kind in ADDRESS_KINDS:
+        args[f"{kind}_page"] = state.get(f"{kind}_page")
+        args[f"{kind}_q"] = (state.get(f"{kind}_q") or "").strip()[:100] or None
+    for kind, number in (show_page or {}).items():
+        args.update({f"{kind}_page": number if number > 1 else None, f"{kind}_q": None})
+    return args
+
+
+def holding(address: Address) -> dict:
+    """The list page that shows this address."""
+    return {address.kind: page_number_of(address, ADDRESSES_PER_PAGE)}
+
+
 def _context(
+    block: str | None = None,
     kind: str | None = None,
     address_id: int | None = None,
     point_id: int | None = None,
@@ -37,34 +62,55 @@ def _context(
     notices: dict | None = None,
     errors: dict | None = None,
     conflicts: dict | None = None,
+    show_page: dict | None = None,
 ) -> dict:
-    """What the page (or one of its regions) shows. Regions are keyed by their DOM id in
-    `editing` (the open form), `notices` (what just happened) and `errors` (a refusal)."""
+    """What the page (or one of its regions) shows; a region rendered alone loads only what
+    it shows. Regions are keyed by their DOM id in `editing` (the open form), `notices` (what
+    just happened) and `errors` (a refusal)."""
     party = g.party
-    lists = addresses_of(party)
-    for region, form in (editing or {}).items():
+    full = not wants_block() or block not in _ADDRESS_BLOCKS
+    editing = editing or {}
+    for region, form in editing.items():
         _prepare(form, region)
     context = {
         "can_edit": g.membership.has_role("admin"),
-        "address_lists": [(k, lists[k]) for k in ADDRESS_KINDS],
-        "delivery_choices": [(str(a.id), a.summary) for a in lists["delivery"]],
-        "bank": bank_account_of(party),
-        "defaults": supplier_defaults(party),
+        # a point's form lists the delivery addresses it may move to
+        "delivery_choices": next(
+            (f.address.choices for r, f in editing.items() if r.startswith("point-")), []
+        ),
         "customer_types": CUSTOMER_TYPE_LABELS,
-        "editing": editing or {},
+        "editing": editing,
         "notices": notices or {},
         "errors": errors or {},
         "conflicts": conflicts or {},
+        "per_page": ADDRESSES_PER_PAGE,
     }
-    if kind is not None:
+    if address_id is not None:
+        context["address"] = address_with_points(party, address_id)
+    if point_id is not None:
+        point = delivery_point_of(party, point_id)
+        context.update(point=point, address=address_with_points(party, point.address_id))
+    show_page = dict(show_page or {})
+    if full and "address" in context and not wants_block():
+        # the whole page with one address's form open: its list shows the page holding it
+        show_page.update(holding(context["address"]))
+    args = _list_args(show_page)
+    kinds = ADDRESS_KINDS if full else ((kind,) if kind else ())
+    totals = address_totals(party) if kinds else {}
+    wanted = {k: (args[f"{k}_page"], args[f"{k}_q"]) for k in kinds}
+    lists = address_pages(party, wanted, ADDRESSES_PER_PAGE, totals)
+    for k, page in lists.items():  # the links keep the shown pages, as numbers
+        args[f"{k}_page"] = page.number if page.number > 1 else None
+    context.update(
+        list_args=args,
+        address_totals=totals,
+        address_lists=[(k, lists[k]) for k in kinds] if full else [],
+        settings_url=url_for("company.show", party_id=party.id, **args),
+    )
+    if kind is not None and kind in lists:
         context.update(kind=kind, addresses=lists[kind])
-    if address_id is not None or point_id is not None:
-        for address in lists["invoice"] + lists["delivery"]:
-            if address.id == address_id:
-                context["address"] = address
-            for point in address.delivery_points:
-                if point.id == point_id:
-                    context.update(address=address, point=point)
+    if full:
+        context.update(bank=bank_account_of(party), defaults=supplier_defaults(party))
     return context
 
 
@@ -81,20 +127,32 @@ def _prepare(form, region: str) -> None:
 
 def render(block: str | None = None, status: int = 200, **state):
     """The full page, or one region of it for an htmx request."""
-    return page_or_block(PAGE, block, status, **_context(**state))
+    response = page_or_block(PAGE, block, status, **_context(block, **state))
+    response.vary.add("HX-Target")  # a GET of the page answers the region that asked
+    return response
 
 
-def show_url(anchor: str = "") -> str:
-    url = url_for("company.show", party_id=g.party.id)
+def show_url(anchor: str = "", show_page: dict | None = None) -> str:
+    """The settings page, its address lists where the user was (or on `show_page`)."""
+    url = url_for("company.show", party_id=g.party.id, **_list_args(show_page))
     return f"{url}#{anchor}" if anchor else url
 
 
 def done(message: str, region: str, block: str, **state):
-    """After a change: the updated region with a note (htmx), else back to the page."""
+    """After a change: the updated region with a note (htmx), else back to the page, on the
+    list page that shows what changed."""
     if wants_block():
         return render(block, notices={region: message}, **state)
     flash(message)
-    return redirect_to(show_url(region))
+    show_page = state.get("show_page")
+    try:
+        if state.get("address_id") is not None:
+            show_page = holding(Address.get_by_id(state["address_id"]))
+        elif state.get("point_id") is not None:
+            show_page = holding(delivery_point_of(g.party, state["point_id"]).address)
+    except (Address.DoesNotExist, NotFound):
+        pass
+    return redirect_to(show_url(region, show_page))
 
 
 def actor():
@@ -154,7 +212,22 @@ def show_conflict(
 @bp.route("/")
 @member("employee")
 def show(party_id):
-    """Company settings: profile, addresses with delivery points, bank account, defaults."""
+    """Company settings: profile, addresses with delivery points (a page of each kind at a
+    time, searchable), bank account, defaults. An htmx request gets the region it targets
+    (a list's pager or search box, an address or point whose form is cancelled), else the
+    settings region."""
+    target = (request.htmx.target or "") if wants_block() else ""
+    kind, _, rest = target.removeprefix("addresses-").partition("-")
+    if target.startswith("addresses-") and kind in ADDRESS_KINDS and rest in ("", "rows"):
+        return render("address_rows" if rest else "address_list", kind=kind)
+    prefix, _, number = target.rpartition("-")
+    blocks = {"address": "address_item", "points": "point_list", "point": "point_item"}
+    if prefix in blocks and number.isdigit():
+        key = "point_id" if prefix == "point" else "address_id"
+        try:
+            return render(blocks[prefix], **{key: int(number)})
+        except NotFound:
+            abort(404)
     return render("settings")
 
 

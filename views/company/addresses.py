@@ -6,6 +6,7 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
 from models import addresses as domain
+from models.address_lists import delivery_address_choices
 from models.base import DomainError, NotFound, StaleForm
 
 from ..access import member
@@ -19,7 +20,7 @@ from ..forms.company import (
 )
 from ..forms.fields import country_choices, field_error
 from ..htmx import redirect_to, wants_block
-from . import actor, bp, done, render, show_conflict, show_url, to_int
+from . import actor, bp, done, holding, render, show_conflict, show_url, to_int
 
 # --- addresses (F8) ------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ def create_address(party_id):
     error = None
     if form.validate_on_submit():
         try:
-            domain.add_address(
+            address = domain.add_address(
                 actor(),
                 g.party,
                 kind=kind,
@@ -84,7 +85,14 @@ def create_address(party_id):
         except DomainError as refusal:
             error = field_error(form, refusal)
         else:
-            return done(_("The address is added."), region, "address_list", kind=kind)
+            # the list shows the page with the new address (a default comes first)
+            return done(
+                _("The address is added."),
+                region,
+                "address_list",
+                kind=kind,
+                show_page=holding(address),
+            )
     elif form.kind.errors:
         error = " ".join(str(e) for e in form.kind.errors)
     return render("address_list", 422, kind=kind, editing={region: form}, errors={region: error})
@@ -149,10 +157,12 @@ def make_default(party_id, address_id):
         message = _("This is now the default invoice address.")
     else:
         message = _("This is now the default delivery address.")
+    first = {address.kind: 1}  # the default comes first in its list
     if wants_block():
-        return render("address_list", kind=address.kind, notices={f"address-{address.id}": message})
+        notices = {f"address-{address.id}": message}
+        return render("address_list", kind=address.kind, notices=notices, show_page=first)
     flash(message)
-    return redirect_to(show_url(f"address-{address.id}"))
+    return redirect_to(show_url(f"address-{address.id}", first))
 
 
 @bp.route("/addresses/<int:address_id>/delete/confirm")
@@ -243,8 +253,7 @@ def create_point(party_id, address_id):
 
 def _point_form(**kwargs) -> DeliveryPointEditForm:
     form = DeliveryPointEditForm(**kwargs)
-    lists = domain.addresses_of(g.party, "delivery")
-    form.address.choices = [(str(a.id), a.summary) for a in lists["delivery"]]
+    form.address.choices = delivery_address_choices(g.party)
     return form
 
 
