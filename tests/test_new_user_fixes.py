@@ -54,3 +54,35 @@ def test_a_new_time_frame_starts_on_the_schedules_working_days(client, login, ma
         r'<input[^>]*checked[^>]*value="(\d)"|<input[^>]*value="(\d)"[^>]*checked', frame_form
     )
     assert sorted(a or b for a, b in checked) == ["1", "3", "5"]
+
+
+def test_bidirectional_overrides_are_refused_like_control_characters(client, login, make_member):
+    from models.parties import Party
+
+    admin = make_member(role="admin")
+    login(admin)
+    party = admin.last_party
+    answer = client.post(
+        f"/p/{party.id}/company/profile",
+        data={
+            "version": str(party.version),
+            "legal_name": "Spoof B.V.",
+            "display_name": "evil\u202egnp.exe",
+            "customer_type": "business",
+            "country": "NL",
+            "language": "en",
+            "currency": "EUR",
+        },
+    )
+    assert answer.status_code == 422
+    assert "Remove the invisible control characters" in text_of(answer)
+    assert Party.get_by_id(party.id).display_name == party.display_name
+
+
+def test_the_country_list_holds_countries_only_in_reading_order(client):
+    page = client.get("/signup", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    codes = re.findall(r'<option(?: selected)? value="([A-Z]{2})"', page)
+    assert not {"AC", "CP", "DG", "EA", "IC", "TA", "CQ"} & set(codes)
+    assert {"DE", "NL", "XK"} <= set(codes)
+    assert codes.index("DK") < codes.index("DE")  # Dänemark before Deutschland
+    assert codes.index("CI") < codes.index("CW")  # Côte d’Ivoire before Curaçao

@@ -16,9 +16,10 @@ from wtforms.validators import StopValidation
 
 from views.csrf import MaskedFormCSRF
 
-# C0 controls and DEL, the C1 controls, and U+FFFE/U+FFFF (not characters).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 controls and DEL, the C1 controls, the bidirectional embeddings, overrides and isolates
+# (they make a name read backwards: spoofing), and U+FFFE/U+FFFF (not characters).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 CONTROL_MESSAGE = _l("Remove the invisible control characters from this text.")
 
 

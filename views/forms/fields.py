@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from babel.numbers import get_territory_currencies
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -20,7 +22,14 @@ def country_choices() -> list[tuple[str, str]]:
     """(code, name) pairs, names in the user's language, sorted as they read."""
     names = get_locale().territories
     pairs = [(code, names.get(code, code)) for code in COUNTRY_CODES]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    return sorted(pairs, key=lambda pair: reading_order(pair[1]))
+
+
+def reading_order(name: str) -> str:
+    """A sort key that files accented letters with their base letter ("Dänemark" among the
+    D's before "Deutschland", "Côte d'Ivoire" before "Cuba")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def browser_country() -> str | None:
