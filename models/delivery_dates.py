@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,8 +38,12 @@ def days_of_mask(mask: int) -> frozenset[int]:
     return frozenset(day for day in ISO_WEEKDAYS if mask & (1 << (day - 1)))
 
 
+@lru_cache(maxsize=2048)
 def parse_time(text: str) -> dt.time:
-    return dt.datetime.strptime(text, "%H:%M").time()
+    """ "08:30" -> time(8, 30) (stored times are always HH:MM; cached: pages read many)."""
+    if len(text) != 5 or text[2] != ":" or not (text[:2] + text[3:]).isdigit():
+        raise ValueError(f"not a HH:MM time: {text!r}")
+    return dt.time(int(text[:2]), int(text[3:]))
 
 
 def time_text(value: dt.time) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_interval, format_skeleton, get_day_names
 from flask import Blueprint, abort, flash, g, make_response, render_template, url_for
 from flask_babel import get_locale
@@ -65,7 +67,14 @@ def _time_skeleton() -> str:
 @bp.app_template_filter("time_frame")
 def time_range(start: dt.time, end: dt.time) -> str:
     """A time frame in the user's locale ("08:00–12:00", "8:00 AM – 12:00 PM")."""
-    return format_interval(start, end, _time_skeleton(), locale=get_locale())
+    return _time_range(start, end, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _time_range(start: dt.time, end: dt.time, locale: str) -> str:
+    # Babel's interval formatting is slow, and a schedule list shows the same frames often.
+    pattern = Locale.parse(locale).time_formats["short"].pattern
+    return format_interval(start, end, "hm" if "h" in pattern else "Hm", locale=locale)
 
 
 @bp.app_template_filter("time_of_day")
