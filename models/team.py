@@ -61,6 +61,18 @@ def require_admin(role: str) -> None:
         raise DomainError(_l("Only admins manage the team."))
 
 
+def sole_admin_id(party: Party) -> int | None:
+    """The membership id of the party's only admin, or None when it has several (the team
+    page shows that one member cannot be removed). One query."""
+    ids = [
+        m.id
+        for m in Membership.select(Membership.id)
+        .where(Membership.party == party, Membership.role == "admin")
+        .limit(2)
+    ]
+    return ids[0] if len(ids) == 1 else None
+
+
 def _admin_count(party: Party) -> int:
     query = Membership.select(Membership.id).where(
         Membership.party == party, Membership.role == "admin"

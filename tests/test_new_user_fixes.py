@@ -86,3 +86,18 @@ def test_the_country_list_holds_countries_only_in_reading_order(client):
     assert {"DE", "NL", "XK"} <= set(codes)
     assert codes.index("DK") < codes.index("DE")  # Dänemark before Deutschland
     assert codes.index("CI") < codes.index("CW")  # Côte d’Ivoire before Curaçao
+
+
+def test_the_only_admin_has_no_remove_button_but_says_why(client, login, make_member):
+    admin = make_member(role="admin")
+    party = admin.last_party
+    employee = make_member(party, "employee")
+    login(admin)
+    page = client.get(f"/p/{party.id}/team/").get_data(as_text=True)
+    admin_row = page.split(f'id="member-{admin.memberships[0].id}"')[1].split("</tr>")[0]
+    employee_row = page.split(f'id="member-{employee.memberships[0].id}"')[1].split("</tr>")[0]
+    assert "The only admin" in admin_row and "/remove" not in admin_row
+    assert "/remove" in employee_row
+    second = make_member(party, "admin")
+    page = client.get(f"/p/{party.id}/team/").get_data(as_text=True)
+    assert "The only admin" not in page and second.name in page

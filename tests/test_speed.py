@@ -195,12 +195,12 @@ PINNED = [
 ]
 QUERIES = {
     "home": 5,
-    "team": 7,
-    "team members region": 7,
-    "team, page 2": 7,
-    "team member rows, page 2": 7,
-    "team member rows, search": 8,
-    "team invitations, page 2": 7,
+    "team": 8,
+    "team members region": 8,
+    "team, page 2": 8,
+    "team member rows, page 2": 8,
+    "team member rows, search": 9,
+    "team invitations, page 2": 8,
     "audit": 6,
     "audit rows, page 2": 6,
     "company settings": 8,

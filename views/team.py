@@ -16,7 +16,13 @@ from models.invitations import (
 )
 from models.mail import MailError
 from models.parties import ROLE_LABELS, member_count, member_page
-from models.team import assignable_roles, change_role, member_of_party, remove_member
+from models.team import (
+    assignable_roles,
+    change_role,
+    member_of_party,
+    remove_member,
+    sole_admin_id,
+)
 
 from .access import member
 from .confirm import confirm_page
@@ -94,6 +100,7 @@ def _render(
         members_notice=members_notice,
         invitations_notice=invitations_notice,
         invitation_days=INVITATION_DAYS,
+        sole_admin_id=sole_admin_id(g.party),
     )
 
 
