@@ -18,9 +18,9 @@ from peewee import (
     DatabaseProxy,
     IntegrityError,
     Model,
-    PostgresqlDatabase,
     SqliteDatabase,
 )
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 
@@ -43,21 +43,40 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+POOL_SIZE = 32  # connections one app process keeps open (threads beyond it wait, up to 10 s)
+
+
 def open_database(url: str):
-    """A peewee database for DATABASE_URL: sqlite:///path or postgresql://user:pw@host/name."""
+    """A peewee database for DATABASE_URL: sqlite:///path or postgresql://user:pw@host/name.
+
+    Connections are pooled: a request takes one at its start and gives it back at its end,
+    instead of opening a new one (and, on SQLite, setting its pragmas) every time. Nothing of a
+    request stays on the connection, so the app is still stateless between requests."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        # busy_timeout (a pragma) makes writers wait for each other; `timeout` is the pool's.
+        # A pooled connection serves one thread at a time, but not always the same one.
+        return PooledSqliteDatabase(
+            path,
+            pragmas=SQLITE_PRAGMAS,
+            max_connections=POOL_SIZE,
+            stale_timeout=600,
+            timeout=10,
+            check_same_thread=False,
+        )
     if parsed.scheme in {"postgres", "postgresql"}:
-        return PostgresqlDatabase(
+        return PooledPostgresqlDatabase(
             parsed.path.lstrip("/"),
             user=parsed.username,
             password=parsed.password,
             host=parsed.hostname,
             port=parsed.port or 5432,
+            max_connections=POOL_SIZE,
+            stale_timeout=600,
+            timeout=10,
         )
     raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 

@@ -56,6 +56,7 @@ class Template:
         if not ON_POSTGRES:
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         database.close()
+        database.close_all()  # pooled: really close, so the template has no sessions left
 
     def copy(self, folder: Path) -> str:
         """A DATABASE_URL of a fresh copy of the template."""
