@@ -43,6 +43,7 @@ bench: install compile-translations ## measure the pages against a bare Flask pa
 translations: install ## extract messages and update every catalog
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python translations/copy_english.py
 
 lint: install-dev
 	$(BIN)/ruff check .
