@@ -412,11 +412,6 @@ def _members_query(party: Party, search: str = ""):
     return query
 
 
-def members_of(party: Party) -> list[Membership]:
-    """The party's members with their user accounts, admins first, then by name."""
-    return list(_members_query(party).order_by(*_member_order()))
-
-
 def member_page(party: Party, page=1, per_page: int = 25, search: str = "") -> Page:
     """One page of the party's members (admins first, then by name), optionally only those
     whose name or email contains `search`, with the total (two queries)."""

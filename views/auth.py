@@ -20,7 +20,6 @@ from models.guard import (
 )
 from models.mail import LinkExpired, LinkInvalid, LinkUsed
 from models.parties import (
-    authenticate,
     close_session,
     home_party_of,
     normalise_email,
@@ -53,10 +52,6 @@ def _client() -> str:
     """The client's address: the proxy's forwarded one only when TRUSTED_PROXIES says so
     (ProxyFix in app.py), else the connection's."""
     return request.remote_addr or "unknown"
-
-
-def _throttled() -> bool:
-    return current_app.config.get("THROTTLE_ENABLED", True)
 
 
 def device_cookie_name() -> str:
@@ -102,12 +97,9 @@ def signin():
         if form.validate_on_submit():
             devices = read_devices(request.cookies.get(device_cookie_name()))
             try:
-                if _throttled():
-                    user = guarded_authenticate(
-                        form.email.data, form.password.data, address=_client(), devices=devices
-                    )
-                else:
-                    user = authenticate(form.email.data, form.password.data)
+                user = guarded_authenticate(
+                    form.email.data, form.password.data, address=_client(), devices=devices
+                )
                 require_verified(user)
             except TooManyAttempts as error:
                 g.form_error, status = str(error), 429
@@ -156,8 +148,7 @@ def signup():
                 "language": str(get_locale()),
             }
             try:
-                if _throttled():
-                    check_address(SIGNUP_ADDRESS, _client())
+                check_address(SIGNUP_ADDRESS, _client())
                 register(
                     email=form.email.data,
                     password=form.password.data,
@@ -186,8 +177,7 @@ def resend_confirmation():
     if "@" not in email:
         abort(400)
     try:
-        if _throttled():
-            check_address(RESET_ADDRESS, _client())
+        check_address(RESET_ADDRESS, _client())
     except TooManyAttempts:
         abort(429)
     resend_email_confirmation(email)
@@ -248,12 +238,11 @@ def forgot_password():
         status = 422
         if form.validate_on_submit():
             try:
-                if _throttled():
-                    check_address(RESET_ADDRESS, _client())
+                check_address(RESET_ADDRESS, _client())
             except TooManyAttempts as error:
                 g.form_error, status = str(error), 429
             else:
-                if not _throttled() or may_email(RESET_ACCOUNT, form.email.data):
+                if may_email(RESET_ACCOUNT, form.email.data):
                     request_password_reset(form.email.data)
                 status, sent = 200, True
     return page_or_block(
@@ -308,8 +297,7 @@ def reset_password(token):
         status = 422
         if form.validate_on_submit():
             try:
-                if _throttled():
-                    check_address(RESET_ADDRESS, _client())
+                check_address(RESET_ADDRESS, _client())
                 user = reset_password_with_token(token, form.password.data)
             except TooManyAttempts:
                 abort(429)
