@@ -28,7 +28,7 @@ from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import home_among, load_session, memberships_of
-from views import access, assets, filters, i18n
+from views import access, assets, filters, i18n, icons
 from views.csrf import masked_csrf_token
 from views.hosts import HostGuard
 from views.htmx import wants_block
@@ -132,6 +132,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
     assets.register(app)
+    icons.register(app)
 
     app.jinja_env.undefined = __import__("jinja2").StrictUndefined
     app.jinja_env.globals.update(csrf_token=masked_csrf_token, languages=settings.LANGUAGES)
@@ -159,8 +160,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _template_context() -> dict:
-    memberships = []
-    if current_user.is_authenticated:
+    memberships = g.get("memberships")
+    if g.get("fragment") or not current_user.is_authenticated:
+        memberships = []  # a region swapped by htmx has no header with the company switcher
+    elif memberships is None:
         memberships = memberships_of(current_user)
     return {
         "csrf_token": masked_csrf_token,  # over Flask-WTF's own processor: masked (views/csrf.py)

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField, fn
 
 from config import LANGUAGES
 
-from .base import BaseModel, from_minor, utcnow
+from .base import BaseModel, db, from_minor, utcnow
 from .parties import Party, User
+from .prepared import Prepared, prepared
 
 # Areas and actions are stored as keys and translated when shown.
 AREA_LABELS = {
@@ -246,28 +247,69 @@ def entries_for(
     per_page: int = 25,
 ) -> tuple[list[AuditEntry], int]:
     """A page of the party's audit entries, newest first, with the total count."""
-    conditions = [AuditEntry.party == party]
-    if area:
-        conditions.append(AuditEntry.area == area)
-    if actor_id:
-        conditions.append(AuditEntry.actor == actor_id)
-    # counted without the join: the count then reads only the index (10x faster at 10,000)
-    total = AuditEntry.select().where(*conditions).count()
-    query = AuditEntry.select(AuditEntry, User).join(User, JOIN.LEFT_OUTER).where(*conditions)
-    rows = list(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).paginate(page, per_page))
+    args = (party.id, *([area] if area else []), *([actor_id] if actor_id else []))
+    total_query, rows_query = _ENTRY_QUERIES[bool(area), bool(actor_id)]
+    total = total_query.scalar(*args)
+    offset = (max(1, int(page)) - 1) * per_page
+    rows = rows_query.all(*args, per_page, offset)
     memo = LabelMemo()
     for row in rows:
         row.labels = memo
     return rows, total
 
 
+def _entry_queries(by_area: bool, by_actor: bool) -> tuple[Prepared, Prepared]:
+    """The count and the page of entries for one combination of filters (prepared: their
+    SQL is built once)."""
+
+    def conditions(party_id, *filters):
+        found = [AuditEntry.party == party_id]
+        filters = list(filters)
+        if by_area:
+            found.append(AuditEntry.area == filters.pop(0))
+        if by_actor:
+            found.append(AuditEntry.actor == filters.pop(0))
+        return found
+
+    def total(*args):
+        # counted without the join: the count then reads only the index (10x faster at 10,000)
+        return AuditEntry.select(fn.COUNT(AuditEntry.id)).where(*conditions(*args))
+
+    def rows(*args):
+        *filters, limit, offset = args
+        return (
+            AuditEntry.select(AuditEntry, User)
+            .join(User, JOIN.LEFT_OUTER)
+            .where(*conditions(*filters))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+
+    return prepared(total), prepared(rows)
+
+
+_ENTRY_QUERIES = {(a, b): _entry_queries(a, b) for a in (False, True) for b in (False, True)}
+
+
+# The distinct actors of a party's entries by hopping along the (party, actor) index, one seek
+# per person: a plain DISTINCT reads every entry (0.5 ms at 10,000 and growing). Standard SQL,
+# the same on SQLite and PostgreSQL.
+_ACTORS_SQL = """
+WITH RECURSIVE hop(actor) AS (
+  SELECT MIN(actor_id) FROM audit_entry WHERE party_id = {p}
+  UNION ALL
+  SELECT (SELECT MIN(actor_id) FROM audit_entry WHERE party_id = {p} AND actor_id > hop.actor)
+  FROM hop WHERE hop.actor IS NOT NULL
+)
+SELECT u.* FROM hop JOIN user_account AS u ON u.id = hop.actor ORDER BY u.name, u.id
+"""
+
+
 def actors_of(party: Party) -> list[User]:
     """The people who appear in the party's audit log, by name (for the filter)."""
-    return list(
-        User.select()
-        .where(User.id.in_(AuditEntry.select(AuditEntry.actor).where(AuditEntry.party == party)))
-        .order_by(User.name)
-    )
+    sql = _ACTORS_SQL.format(p=db.obj.param)
+    return list(User.raw(sql, party.id, party.id))
 
 
 def removed(snapshot: dict) -> list[dict]:

@@ -296,6 +296,18 @@ class Page:
     def last(self) -> int:
         return (self.number - 1) * self.per_page + len(self.items)
 
+    @classmethod
+    def of(cls, count, rows, page, per_page: int) -> Page:
+        """The page `page` (a page past the end gives the last page, anything not a page
+        number the first) from `count()` (the total) and `rows(limit, offset)`."""
+        try:
+            number = max(1, int(page))
+        except (TypeError, ValueError):
+            number = 1
+        total = count()
+        number = min(number, max(1, -(-total // per_page)))
+        return cls(rows(per_page, (number - 1) * per_page), number, per_page, total)
+
     def __iter__(self):
         return iter(self.items)
 
@@ -310,11 +322,9 @@ def paged(query, page, per_page: int, order_by: tuple = (), count_query=None) ->
     """A page of `query` in SQL (LIMIT/OFFSET) with the total count (two queries; the count
     from `count_query` when given, e.g. without the joins the page needs); a page past the
     end gives the last page, anything not a page number the first."""
-    try:
-        number = max(1, int(page))
-    except (TypeError, ValueError):
-        number = 1
-    total = (query if count_query is None else count_query).order_by().count()
-    number = min(number, max(1, -(-total // per_page)))
-    items = list(query.order_by(*order_by).paginate(number, per_page))
-    return Page(items, number, per_page, total)
+    return Page.of(
+        (query if count_query is None else count_query).order_by().count,
+        lambda limit, offset: list(query.order_by(*order_by).limit(limit).offset(offset)),
+        page,
+        per_page,
+    )

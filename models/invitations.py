@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, SQL, CharField, DateTimeField, ForeignKeyField, IntegrityError, TextField
+from peewee import (
+    JOIN,
+    SQL,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegrityError,
+    TextField,
+    fn,
+)
 
 from . import audit
 from .base import (
@@ -20,7 +29,6 @@ from .base import (
     NotFound,
     Page,
     is_sqlite,
-    paged,
     retrying,
     transaction,
     utcnow,
@@ -38,6 +46,7 @@ from .mail import (
     send,
 )
 from .parties import ROLE_LABELS, Membership, Party, User, hash_password, normalise_email
+from .prepared import prepared, prepared_page
 from .team import acting_role, check_role, require_admin
 
 INVITATION_DAYS = 7
@@ -139,7 +148,21 @@ def pending_invitations(party: Party) -> list[Invitation]:
 
 def pending_invitation_page(party: Party, page=1, per_page: int = 25) -> Page:
     """One page of the party's pending invitations, newest first, with the total."""
-    return paged(_pending_query(party), page, per_page, _NEWEST_FIRST)
+    return prepared_page(_pending_rows, _pending_total, (party.id,), page, per_page)
+
+
+@prepared
+def _pending_total(party_id: int):
+    return Invitation.select(fn.COUNT(Invitation.id)).where(
+        Invitation.party == party_id,
+        Invitation.accepted_at.is_null(),
+        Invitation.revoked_at.is_null(),
+    )
+
+
+@prepared
+def _pending_rows(party_id: int, limit: int, offset: int):
+    return _pending_query(party_id).order_by(*_NEWEST_FIRST).limit(limit).offset(offset)
 
 
 def _pending_invitation_of_party(party: Party, invitation_id) -> Invitation:

@@ -32,6 +32,7 @@ from .base import (
     unique_message,
     utcnow,
 )
+from .prepared import prepared, prepared_page
 
 # Roles in rising order of power: a role may do everything the ones before it may.
 ROLES = ("employee", "supervisor", "admin")
@@ -264,6 +265,22 @@ SESSION_LIFETIME = dt.timedelta(hours=12)
 _SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often
 
 
+@prepared
+def _live_session(token_hash: str, created_after: dt.datetime, seen_after: dt.datetime):
+    return (
+        UserSession.select(UserSession, User)
+        .join(User)
+        .where(
+            UserSession.token_hash == token_hash,
+            UserSession.revoked_at.is_null(),
+            UserSession.created_at > created_after,
+            UserSession.last_seen_at > seen_after,
+            User.active == True,  # noqa: E712
+        )
+        .limit(1)
+    )
+
+
 def load_session(
     token: str | None,
     idle: dt.timedelta = SESSION_IDLE,
@@ -274,18 +291,7 @@ def load_session(
     if not token:
         return None
     now = utcnow()
-    row = (
-        UserSession.select(UserSession, User)
-        .join(User)
-        .where(
-            UserSession.token_hash == _token_hash(token),
-            UserSession.revoked_at.is_null(),
-            UserSession.created_at > now - lifetime,
-            UserSession.last_seen_at > now - idle,
-            User.active == True,  # noqa: E712
-        )
-        .first()
-    )
+    row = _live_session.first(_token_hash(token), now - lifetime, now - idle)
     if row is None:
         return None
     if row.last_seen_at < now - _SEEN_EVERY:
@@ -355,21 +361,31 @@ def set_language(user: User, language: str) -> None:
 
 def memberships_of(user: User) -> list[Membership]:
     """The user's memberships with their parties, by party name (one query)."""
-    return list(
+    return _memberships.all(user.id)
+
+
+@prepared
+def _memberships(user_id: int):
+    return (
         Membership.select(Membership, Party)
         .join(Party)
-        .where(Membership.user == user)
+        .where(Membership.user == user_id)
         .order_by(Party.display_name, Party.id)
     )
 
 
 def membership_in(user: User, party_id: int) -> Membership | None:
     """The user's membership in party_id (with the party loaded), or None."""
+    return _membership.first(user.id, int(party_id))
+
+
+@prepared
+def _membership(user_id: int, party_id: int):
     return (
         Membership.select(Membership, Party)
         .join(Party)
-        .where(Membership.user == user, Membership.party == party_id)
-        .first()
+        .where(Membership.user == user_id, Membership.party == party_id)
+        .limit(1)
     )
 
 
@@ -415,10 +431,21 @@ def _members_query(party: Party, search: str = ""):
 def member_page(party: Party, page=1, per_page: int = 25, search: str = "") -> Page:
     """One page of the party's members (admins first, then by name), optionally only those
     whose name or email contains `search`, with the total (two queries)."""
-    query = _members_query(party, search)
+    if (search or "").strip():
+        return paged(_members_query(party, search), page, per_page, _member_order())
     # without a search the count needs no join: it reads the membership index alone
-    count = None if (search or "").strip() else Membership.select().where(Membership.party == party)
-    return paged(query, page, per_page, _member_order(), count)
+    return prepared_page(_member_rows, _member_total, (party.id,), page, per_page)
+
+
+@prepared
+def _member_total(party_id: int):
+    return Membership.select(fn.COUNT(Membership.id)).where(Membership.party == party_id)
+
+
+@prepared
+def _member_rows(party_id: int, limit: int, offset: int):
+    query = _members_query(party_id).order_by(*_member_order())
+    return query.limit(limit).offset(offset)
 
 
 def member_count(party: Party) -> int:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from . import audit
 from .base import DomainError, NotFound, is_sqlite, retrying, transaction
 from .parties import ROLE_LABELS, ROLES, Membership, Party, User, role_rank
+from .prepared import prepared
 
 audit.register_fields({"role": _l("Role")})
 audit.register_values("role", ROLE_LABELS)
@@ -64,13 +65,17 @@ def require_admin(role: str) -> None:
 def sole_admin_id(party: Party) -> int | None:
     """The membership id of the party's only admin, or None when it has several (the team
     page shows that one member cannot be removed). One query."""
-    ids = [
-        m.id
-        for m in Membership.select(Membership.id)
-        .where(Membership.party == party, Membership.role == "admin")
-        .limit(2)
-    ]
+    ids = [m.id for m in _two_admins.all(party.id)]
     return ids[0] if len(ids) == 1 else None
+
+
+@prepared
+def _two_admins(party_id: int):
+    return (
+        Membership.select(Membership.id)
+        .where(Membership.party == party_id, Membership.role == "admin")
+        .limit(2)
+    )
 
 
 def _admin_count(party: Party) -> int:

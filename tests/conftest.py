@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import models.prepared
 from app import create_app
 from models.migrations import upgrade
 from tests import factories
@@ -21,6 +22,9 @@ def template_db(tmp_path_factory):
     yield template
     template.drop()
 
+
+# every prepared query (models/prepared.py) is checked against a fresh build of its SQL
+models.prepared.VERIFY = True
 
 _copies: list[str] = []
 

@@ -19,7 +19,9 @@ from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from extensions import login_manager
-from models.parties import ROLES, membership_in
+from models.parties import ROLES, membership_in, memberships_of
+
+from .htmx import wants_block
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,12 @@ def enforce():
         return login_manager.unauthorized()
     if policy.kind == "member":
         party_id = (request.view_args or {}).get("party_id")
-        membership = membership_in(current_user, party_id) if party_id else None
+        membership = None
+        if party_id and (wants_block() or request.method != "GET"):
+            membership = membership_in(current_user, party_id)
+        elif party_id:  # a whole page: its header lists all the user's companies anyway
+            g.memberships = memberships_of(current_user)
+            membership = next((m for m in g.memberships if m.party_id == party_id), None)
         if membership is None:
             abort(404)
         g.membership = membership

@@ -8,7 +8,7 @@ from models.delivery_dates import zone_of_country
 
 from .access import member
 from .audit_values import audit_value, entry_time, zone_label
-from .htmx import page_or_block
+from .htmx import block_for, page_or_block
 
 bp = Blueprint("audit", __name__, url_prefix="/p/<int:party_id>/audit")
 bp.add_app_template_filter(audit_value, "audit_value")
@@ -47,7 +47,8 @@ def index(party_id):
         area=area,
         actor_id=actor_id,
         areas=AREA_LABELS,
-        actors=actors_of(g.party),
+        # the people to filter by are in the filter form, not in the rows an htmx swap gets
+        actors=actors_of(g.party) if block_for("audit_rows") is None else [],
         zone=zone,
         zone_label=zone_label(zone),
     )

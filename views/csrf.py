@@ -12,6 +12,7 @@ import base64
 import binascii
 import secrets
 
+from flask import g
 from flask_wtf.csrf import CSRFProtect, _FlaskFormCSRF, generate_csrf
 
 
@@ -39,8 +40,17 @@ def unmask(value: str | None) -> str | None:
 
 
 def masked_csrf_token() -> str:
-    """The CSRF token for a form field or the hx-headers attribute, masked anew."""
-    return mask(generate_csrf())
+    """The CSRF token for a form field or the hx-headers attribute, masked anew for each
+    response (one pad per response is what BREACH needs: the 25 forms of a list share it)."""
+    return masked(generate_csrf())
+
+
+def masked(token: str) -> str:
+    """`token` masked, with the same pad for the rest of this response."""
+    kept = g.get("_masked_csrf")
+    if kept is None or kept[0] != token:
+        kept = g._masked_csrf = (token, mask(token))
+    return kept[1]
 
 
 class MaskedCSRFProtect(CSRFProtect):
@@ -54,7 +64,7 @@ class MaskedFormCSRF(_FlaskFormCSRF):
     """The csrf_token field of every form: masked when rendered, unmasked when checked."""
 
     def generate_csrf_token(self, csrf_token_field):
-        return mask(super().generate_csrf_token(csrf_token_field))
+        return masked(super().generate_csrf_token(csrf_token_field))
 
     def validate_csrf_token(self, form, field):
         field.data = unmask(field.data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import make_response, redirect, render_template, request
+from flask import g, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
@@ -17,15 +17,25 @@ def wants_block() -> bool:
     )
 
 
+def block_for(block: str | None, regions: dict | None = None) -> str | None:
+    """The block page_or_block renders for this request (None: the whole page), so that a
+    view can skip what that block does not show."""
+    if not wants_block():
+        return None
+    if regions and request.htmx.target in regions:
+        return regions[request.htmx.target]
+    return block
+
+
 def page_or_block(
     template: str, block: str | None, status: int = 200, regions: dict | None = None, **context
 ):
     """Render the whole page, or only `block` of it for an htmx region swap. `regions` maps
     DOM ids to the blocks that fill them: an htmx request that targets one of those ids (a
     pager, a search box) gets that block instead of `block`."""
-    if regions and wants_block() and request.htmx.target in regions:
-        block = regions[request.htmx.target]
-    if block and wants_block():
+    block = block_for(block, regions)
+    if block:
+        g.fragment = True  # the template context skips what only the layout shows
         html = render_block(template, block, **context)
     else:
         html = render_template(template, **context)

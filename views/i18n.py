@@ -16,12 +16,15 @@ from flask_babel import get_locale, get_translations
 def _catalog():
     if not has_request_context():
         return get_translations()
-    locale = get_locale()
-    kept = g.get("_i18n_catalog")
-    if kept is not None and kept[0] is locale:
-        return kept[1]
+    # flask-babel keeps the request's locale on g._flask_babel (refresh() and force_locale()
+    # replace it): read it there, one lookup, instead of through get_locale() every time
+    state = g.get("_flask_babel")
+    if state is not None:
+        kept = state.__dict__.get("portal_catalog")
+        if kept is not None and kept[0] is state.__dict__.get("babel_locale"):
+            return kept[1]
     translations = get_translations()
-    g._i18n_catalog = (locale, translations)
+    g._flask_babel.portal_catalog = (get_locale(), translations)
     return translations
 
 

@@ -27,7 +27,7 @@ from models.team import (
 from .access import member
 from .confirm import confirm_page
 from .forms.team import InvitationCreateForm, MemberUpdateForm
-from .htmx import list_state, page_or_block, redirect_to, wants_block
+from .htmx import block_for, list_state, page_or_block, redirect_to, wants_block
 
 bp = Blueprint("team", __name__, url_prefix="/p/<int:party_id>/team")
 
@@ -76,31 +76,37 @@ def _render(
     if invite_form is None:
         invite_form = _invite_form(formdata=None, role="employee", language=g.party.language)
     args = _list_args(reset)
-    members = member_page(g.party, args["page"], MEMBERS_PER_PAGE, args["q"] or "")
-    invitations = pending_invitation_page(g.party, args["invitations_page"], INVITATIONS_PER_PAGE)
-    # what the page's links keep: the shown pages (as numbers) and the search
-    args.update(
-        page=members.number if members.number > 1 else None,
-        invitations_page=invitations.number if invitations.number > 1 else None,
-    )
+    regions = REGIONS if request.method == "GET" else None
+    # only what the rendered region shows; the links keep the shown pages (as numbers)
+    shown = block_for(block, regions)
+    members = invitations = None
+    if shown != "invitations":
+        members = member_page(g.party, args["page"], MEMBERS_PER_PAGE, args["q"] or "")
+        args["page"] = members.number if members.number > 1 else None
+    if shown not in ("members", "member_rows"):
+        invitations = pending_invitation_page(
+            g.party, args["invitations_page"], INVITATIONS_PER_PAGE
+        )
+        args["invitations_page"] = invitations.number if invitations.number > 1 else None
     return page_or_block(
         "team/index.html",
         block,
         status,
-        regions=REGIONS if request.method == "GET" else None,
+        regions=regions,
         members=members,
-        member_total=member_count(g.party) if args["q"] else members.total,
+        member_total=(member_count(g.party) if args["q"] else members.total) if members else 0,
         invitations=invitations,
         list_args=args,
         q=args["q"],
         members_per_page=MEMBERS_PER_PAGE,
         invite_form=invite_form,
         role_choices=_role_choices(),
+        role_names={role: str(label) for role, label in ROLE_LABELS.items()},
         member_errors=member_errors or {},
         members_notice=members_notice,
         invitations_notice=invitations_notice,
         invitation_days=INVITATION_DAYS,
-        sole_admin_id=sole_admin_id(g.party),
+        sole_admin_id=sole_admin_id(g.party) if members else None,
     )
 
 

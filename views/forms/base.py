@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 
 from views.csrf import MaskedFormCSRF
@@ -40,11 +43,40 @@ def _storable_text(form, field) -> None:
             raise StopValidation(CONTROL_MESSAGE)
 
 
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid integer value.") in the user's language. Flask-WTF
+    reads the catalog file again in every request that builds a form; here each language's
+    catalog is read once per process."""
+
+    _catalogs: dict = {}
+
+    def _catalog(self):
+        locale = get_locale()
+        key = str(locale)
+        catalog = self._catalogs.get(key)
+        if catalog is None:
+            catalog = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            self._catalogs[key] = catalog
+        return catalog
+
+    def gettext(self, string):
+        return self._catalog().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self._catalog().ungettext(singular, plural, n)
+
+
+_MESSAGES = _WTFormsMessages()
+
+
 class PortalForm(FlaskForm):
     """FlaskForm whose text fields only take text the database can store."""
 
     class Meta(FlaskForm.Meta):
         csrf_class = MaskedFormCSRF  # the token is masked anew in every page (views/csrf.py)
+
+        def get_translations(self, form):
+            return _MESSAGES
 
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
