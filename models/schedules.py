@@ -40,6 +40,7 @@ from .delivery_dates import (
     zone_of_country,
 )
 from .parties import Party, User
+from .prepared import prepared
 
 MAX_LEAD_DAYS = 60
 
@@ -127,16 +128,25 @@ def rules_of(
     )
 
 
+@prepared
+def _frames_of(schedule_ids: list):
+    return TimeFrame.select().where(TimeFrame.schedule.in_(schedule_ids))
+
+
+@prepared
+def _closed_of(schedule_ids: list):
+    return ClosedDate.select().where(ClosedDate.schedule.in_(schedule_ids)).order_by(ClosedDate.day)
+
+
 def _attach_children(schedules: list[DeliverySchedule]) -> list[DeliverySchedule]:
     """Load every schedule's frames and closed dates in two queries (no N+1)."""
     ids = [schedule.id for schedule in schedules]
     frames: dict[int, list[TimeFrame]] = {i: [] for i in ids}
     closed: dict[int, list[ClosedDate]] = {i: [] for i in ids}
     if ids:
-        for frame in TimeFrame.select().where(TimeFrame.schedule.in_(ids)):
+        for frame in _frames_of.all(ids):
             frames[frame.schedule_id].append(frame)
-        query = ClosedDate.select().where(ClosedDate.schedule.in_(ids)).order_by(ClosedDate.day)
-        for row in query:
+        for row in _closed_of.all(ids):
             closed[row.schedule_id].append(row)
     for schedule in schedules:
         schedule.frame_list = sorted(
@@ -148,19 +158,30 @@ def _attach_children(schedules: list[DeliverySchedule]) -> list[DeliverySchedule
 
 def schedules_for(party: Party) -> list[DeliverySchedule]:
     """The party's schedules by name, each with .frame_list and .closed_list (3 queries)."""
-    query = (
+    return _attach_children(_schedules_of.all(party.id))
+
+
+@prepared
+def _schedules_of(party_id: int):
+    return (
         DeliverySchedule.select()
-        .where(DeliverySchedule.party == party)
+        .where(DeliverySchedule.party == party_id)
         .order_by(fn.LOWER(DeliverySchedule.name), DeliverySchedule.id)
     )
-    return _attach_children(list(query))
+
+
+@prepared
+def _schedule_by_id(schedule_id: int, party_id: int):
+    return (
+        DeliverySchedule.select()
+        .where(DeliverySchedule.id == schedule_id, DeliverySchedule.party == party_id)
+        .limit(1)
+    )
 
 
 def _schedule_in(party: Party, schedule_id: int) -> DeliverySchedule:
     """One schedule of the party (its row alone); NotFound otherwise."""
-    schedule = DeliverySchedule.get_or_none(
-        DeliverySchedule.id == schedule_id, DeliverySchedule.party == party
-    )
+    schedule = _schedule_by_id.first(int(schedule_id), party.id)
     if schedule is None:
         raise NotFound(_l("This delivery schedule does not exist."))
     return schedule

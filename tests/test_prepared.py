@@ -39,14 +39,8 @@ def _parties_among(ids: list):
 
 
 def _plain(party_id, role, limit, offset):
-    return list(
-        Membership.select(Membership, User)
-        .join(User)
-        .where(Membership.party == party_id, Membership.role == role)
-        .order_by(User.name, Membership.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    """The same query run the ordinary way: peewee builds its SQL afresh."""
+    return list(_members_of.builder(party_id, role, limit, offset))
 
 
 def test_prepared_rows_are_those_of_the_plain_query_for_any_values(app):

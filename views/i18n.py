@@ -10,6 +10,8 @@ when the locale changes during a request (`refresh()` after a language change,
 from __future__ import annotations
 
 from flask import g, has_request_context
+from jinja2 import pass_context
+from markupsafe import Markup
 from flask_babel import get_locale, get_translations
 
 
@@ -28,6 +30,17 @@ def _catalog():
     return translations
 
 
+@pass_context
+def _gettext(context, string: str, **variables) -> str:
+    """`_()` and `gettext()` in templates: Jinja's newstyle gettext (autoescaped, always a
+    format string) without its two extra indirections per call; a page calls it 100-200
+    times."""
+    text = _catalog().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text
+
+
 def install(app) -> None:
     """Replace flask-babel's template gettext callables with ones that keep the catalog."""
     app.jinja_env.install_gettext_callables(
@@ -37,3 +50,4 @@ def install(app) -> None:
         pgettext=lambda c, s: _catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext)

@@ -21,6 +21,7 @@ from models.company import StaleForm, supplier_defaults
 from models.parties import CUSTOMER_TYPE_LABELS, Party
 
 from ..access import member
+from ..filters import RowURL
 from ..htmx import list_state, page_or_block, redirect_to, wants_block
 
 bp = Blueprint("company", __name__, url_prefix="/p/<int:party_id>/company")
@@ -103,6 +104,7 @@ def _context(
         args[f"{k}_page"] = page.number if page.number > 1 else None
     context.update(
         list_args=args,
+        row_urls=_row_urls(party),
         address_totals=totals,
         address_lists=[(k, lists[k]) for k in kinds] if full else [],
         settings_url=url_for("company.show", party_id=party.id, **args),
@@ -112,6 +114,18 @@ def _context(
     if full:
         context.update(bank=bank_account_of(party), defaults=supplier_defaults(party))
     return context
+
+
+def _row_urls(party) -> dict:
+    """The actions' URLs of the listed addresses and points, built once for all rows."""
+    return {
+        "edit_address": RowURL("company.edit_address", "address_id", party_id=party.id),
+        "make_default": RowURL("company.make_default", "address_id", party_id=party.id),
+        "delete_address": RowURL("company.delete_address", "address_id", party_id=party.id),
+        "new_point": RowURL("company.new_point", "address_id", party_id=party.id),
+        "edit_point": RowURL("company.edit_point", "point_id", party_id=party.id),
+        "delete_point": RowURL("company.delete_point", "point_id", party_id=party.id),
+    }
 
 
 _HIDDEN_FIELDS = ("HiddenField", "CSRFTokenField")
