@@ -8,6 +8,7 @@ from peewee import fn
 from .addresses import ADDRESS_KINDS, Address, DeliveryPoint
 from .base import Page
 from .parties import Party
+from .prepared import prepared
 
 _LIST_ORDER = (Address.is_default.desc(), Address.id)
 
@@ -24,14 +25,38 @@ def _matching(search: str):
 
 def address_totals(party: Party) -> dict[str, int]:
     """How many addresses of each kind the party has (one query)."""
-    query = (
+    totals = dict.fromkeys(ADDRESS_KINDS, 0)
+    totals.update(dict(_totals.rows(party.id)))
+    return totals
+
+
+@prepared
+def _totals(party_id: int):
+    return (
         Address.select(Address.kind, fn.COUNT(Address.id))
-        .where(Address.party == party)
+        .where(Address.party == party_id)
         .group_by(Address.kind)
     )
-    totals = dict.fromkeys(ADDRESS_KINDS, 0)
-    totals.update(dict(query.tuples()))
-    return totals
+
+
+@prepared
+def _address_page(party_id: int, kind: str, limit: int, offset: int):
+    return (
+        Address.select()
+        .where(Address.party == party_id, Address.kind == kind)
+        .order_by(*_LIST_ORDER)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+@prepared
+def _points_of(address_ids: list):
+    return (
+        DeliveryPoint.select()
+        .where(DeliveryPoint.address.in_(address_ids))
+        .order_by(DeliveryPoint.name, DeliveryPoint.id)
+    )
 
 
 def address_pages(
@@ -55,7 +80,11 @@ def address_pages(
         except (TypeError, ValueError):
             number = 1
         number = min(number, max(1, -(-total // per_page)))
-        items = list(query.order_by(*_LIST_ORDER).paginate(number, per_page)) if total else []
+        items = []
+        if total and search:
+            items = list(query.order_by(*_LIST_ORDER).paginate(number, per_page))
+        elif total:
+            items = _address_page.all(party.id, kind, per_page, (number - 1) * per_page)
         pages[kind] = Page(items, number, per_page, total)
     _attach_points([a for page in pages.values() for a in page.items if a.kind == "delivery"])
     return pages
@@ -68,12 +97,7 @@ def _attach_points(addresses: list[Address]) -> None:
     by_id = {address.id: address for address in addresses}
     for address in addresses:
         address.delivery_points = []
-    points = (
-        DeliveryPoint.select()
-        .where(DeliveryPoint.address.in_(list(by_id)))
-        .order_by(DeliveryPoint.name, DeliveryPoint.id)
-    )
-    for point in points:
+    for point in _points_of.all(list(by_id)):
         by_id[point.address_id].delivery_points.append(point)
 
 

@@ -10,6 +10,7 @@ from . import audit
 from .base import BaseModel, check_version, retrying, transaction, utcnow
 from .identifiers import clean_text, format_iban, mask_iban, normalise_bic, normalise_iban
 from .parties import Party, User
+from .prepared import prepared
 
 
 class BankAccount(BaseModel):
@@ -41,7 +42,12 @@ audit.register_fields(
 
 
 def bank_account_of(party: Party) -> BankAccount | None:
-    return BankAccount.get_or_none(BankAccount.party == party)
+    return _account_of.first(party.id)
+
+
+@prepared
+def _account_of(party_id: int):
+    return BankAccount.select().where(BankAccount.party == party_id).limit(1)
 
 
 # --- verbs -------------------------------------------------------------------------------------

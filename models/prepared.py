@@ -100,6 +100,11 @@ class Prepared:
         query, cursor = self._execute(args)
         return list(query._get_cursor_wrapper(cursor))
 
+    def rows(self, *args) -> list[tuple]:
+        """The rows as plain tuples (for a selection of columns or aggregates)."""
+        _query, cursor = self._execute(args)
+        return cursor.fetchall()
+
     def first(self, *args):
         rows = self.all(*args)
         return rows[0] if rows else None

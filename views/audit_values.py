@@ -13,6 +13,7 @@ from flask_babel import format_currency, format_date, format_decimal, get_locale
 
 from models.delivery_dates import parse_time
 
+from .filters import remembered
 from .schedules import clock, time_range, weekdays_text
 
 EMPTY = "—"
@@ -128,4 +129,6 @@ def entry_time(moment: dt.datetime, zone: ZoneInfo) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return format_datetime(moment, "short", tzinfo=zone, locale=get_locale())
+    locale = get_locale()
+    key = ("entry_time", moment, getattr(zone, "key", str(zone)), str(locale))
+    return remembered(key, lambda: format_datetime(moment, "short", tzinfo=zone, locale=locale))

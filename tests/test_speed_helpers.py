@@ -1,4 +1,4 @@
-"""Prepared queries (models/prepared.py): SQL built once, the same rows as the plain query."""
+"""Speed helpers: prepared queries (models/prepared.py), row URLs and per-row texts (views/filters.py)."""
 
 from __future__ import annotations
 
@@ -107,3 +107,19 @@ def test_row_url_is_url_for_with_the_row_id(app):
         build = RowURL("team.update", "membership_id", party_id=12)
         for row in (1, 45, 10**12):
             assert build(row) == url_for("team.update", party_id=12, membership_id=row)
+
+
+def test_per_row_text_is_translated_once_and_filled_escaped(app):
+    from flask_babel import force_locale
+    from markupsafe import Markup
+
+    from views.filters import PerRow
+
+    with app.test_request_context("/"), force_locale("de"):
+        template = app.jinja_env.from_string(
+            '{% set remove = per_row(_("Remove %(name)s", name=blank)) %}'
+            "{% for n in names %}[{{ remove(n) }}]{% endfor %}"
+        )
+        html = template.render(names=["Anna", "<b>Bo</b>"])
+    assert html == "[Anna entfernen][&lt;b&gt;Bo&lt;/b&gt; entfernen]"
+    assert PerRow(Markup("x \x00 y"))("<i>") == Markup("x &lt;i&gt; y")
