@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--database", default=str(ROOT / "instance" / "bench" / "bench.sqlite3"))
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--callers", help="instead: who calls the functions matching this regex")
     args = parser.parse_args()
 
     from app import create_app
@@ -57,6 +58,9 @@ def main() -> None:
         client.get(args.url, headers=headers)
     profile.disable()
     stats = pstats.Stats(profile)
+    if args.callers:
+        stats.sort_stats("tottime").print_callers(args.callers)
+        return
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
 

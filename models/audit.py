@@ -278,7 +278,7 @@ def _entry_queries(by_area: bool, by_actor: bool) -> tuple[Prepared, Prepared]:
     def rows(*args):
         *filters, limit, offset = args
         return (
-            AuditEntry.select(AuditEntry, User)
+            AuditEntry.select(AuditEntry, User.id, User.name)  # of the actor, only the name
             .join(User, JOIN.LEFT_OUTER)
             .where(*conditions(*filters))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -302,14 +302,21 @@ WITH RECURSIVE hop(actor) AS (
   SELECT (SELECT MIN(actor_id) FROM audit_entry WHERE party_id = {p} AND actor_id > hop.actor)
   FROM hop WHERE hop.actor IS NOT NULL
 )
-SELECT u.* FROM hop JOIN user_account AS u ON u.id = hop.actor ORDER BY u.name, u.id
+SELECT u.id, u.name FROM hop JOIN user_account AS u ON u.id = hop.actor ORDER BY u.name, u.id
 """
 
 
-def actors_of(party: Party) -> list[User]:
-    """The people who appear in the party's audit log, by name (for the filter)."""
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+
+
+def actors_of(party: Party) -> list[Actor]:
+    """The people who appear in the party's audit log, by name (for the filter): their id
+    and name only."""
     sql = _ACTORS_SQL.format(p=db.obj.param)
-    return list(User.raw(sql, party.id, party.id))
+    return [Actor(*row) for row in db.obj.execute_sql(sql, (party.id, party.id)).fetchall()]
 
 
 def removed(snapshot: dict) -> list[dict]:

@@ -127,7 +127,7 @@ class WrongAccount(DomainError):
 def _pending_query(party: Party):
     inviter = User.alias()
     return (
-        Invitation.select(Invitation, inviter)
+        Invitation.select(Invitation, inviter.id, inviter.name)
         .join(inviter, JOIN.LEFT_OUTER, on=(Invitation.invited_by == inviter.id), attr="inviter")
         .where(
             Invitation.party == party,

@@ -421,7 +421,12 @@ def _member_order() -> tuple:
 
 
 def _members_query(party: Party, search: str = ""):
-    query = Membership.select(Membership, User).join(User).where(Membership.party == party)
+    # of each member's account only what the lists show (not the password hash)
+    query = (
+        Membership.select(Membership, User.id, User.name, User.email)
+        .join(User)
+        .where(Membership.party == party)
+    )
     search = (search or "").strip()
     if search:
         query = query.where(User.name.contains(search) | User.email.contains(search))

@@ -80,12 +80,12 @@ class Prepared:
             if len({(i, j) for i, j, _c in slots if i is not None}) != len(flat):
                 # an argument the query does not carry as it is (computed from, or unused)
                 raise TypeError(f"{self.builder.__name__}: every argument must be a parameter")
-            compiled = (query, sql, slots)
+            compiled = (query, sql, slots, {})
             self._compiled[key] = compiled
         return compiled
 
     def _execute(self, args: tuple):
-        query, sql, slots = self._compile(args)
+        query, sql, slots, _columns = self._compile(args)
         params = [
             constant if i is None else args[i] if j is None else args[i][j]
             for i, j, constant in slots
@@ -98,7 +98,19 @@ class Prepared:
     def all(self, *args) -> list:
         """The rows as the built query would give them (models, with joined models)."""
         query, cursor = self._execute(args)
-        return list(query._get_cursor_wrapper(cursor))
+        wrapper = query._get_cursor_wrapper(cursor)
+        # How the columns map onto models and fields is worked out from the cursor's
+        # description on every run (another ~0.1 ms a query); for one SQL it is always the
+        # same, so it is worked out once and handed to later runs.
+        columns = self._compile(args)[3]
+        if columns:
+            wrapper.__dict__.update(columns)
+        else:
+            before = set(vars(wrapper))
+            wrapper.initialize()
+            columns.update({k: v for k, v in vars(wrapper).items() if k not in before})
+        wrapper.initialized = True
+        return list(wrapper)
 
     def rows(self, *args) -> list[tuple]:
         """The rows as plain tuples (for a selection of columns or aggregates)."""

@@ -123,3 +123,21 @@ def test_per_row_text_is_translated_once_and_filled_escaped(app):
         html = template.render(names=["Anna", "<b>Bo</b>"])
     assert html == "[Anna entfernen][&lt;b&gt;Bo&lt;/b&gt; entfernen]"
     assert PerRow(Markup("x \x00 y"))("<i>") == Markup("x &lt;i&gt; y")
+
+
+def test_html_params_is_wtforms_own_output():
+    from markupsafe import Markup
+
+    from views.forms.base import _original_html_params, html_params
+
+    cases = [
+        {},
+        {"name": "q", "id": "f", "class_": "text"},
+        {"checked": True, "readonly": False, "name": "text1", "abc": "hello"},
+        {"data_user_name": "<b>", "aria_labelledby": 'a "b"', "for_": "x"},
+        {"value": Markup('say "hi" <i>'), "maxlength": 40, "step": 0.5, "title": "R&D"},
+        {"value": "", "placeholder": None, "disabled": False, "required": True},
+    ]
+    for case in cases:
+        assert html_params(**case) == _original_html_params(**case), case
+        assert isinstance(html_params(**case), Markup)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 from flask_babel import get_locale, get_translations
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
 
@@ -30,18 +30,39 @@ def _catalog():
     return translations
 
 
-@pass_context
-def _gettext(context, string: str, **variables) -> str:
+def _render_catalog(eval_ctx):
+    """The catalog for one rendering of a template (its evaluation context lives as long as
+    the rendering; a language change or force_locale() starts a new one)."""
+    catalog = eval_ctx.__dict__.get("portal_catalog")
+    if catalog is None:
+        catalog = eval_ctx.portal_catalog = _catalog()
+    return catalog
+
+
+@pass_eval_context
+def _gettext(eval_ctx, string: str, /, **variables) -> str:
     """`_()` and `gettext()` in templates: Jinja's newstyle gettext (autoescaped, always a
-    format string) without its two extra indirections per call; a page calls it 100-200
-    times."""
-    text = _catalog().ugettext(string)
-    if not context.eval_ctx.autoescape:
+    format string), a page calls it 100-200 times. Jinja's own takes the template context,
+    and inside a loop or a block every such call copies that context (all its variables and
+    blocks) first; this one needs only whether the output is escaped."""
+    text = _render_catalog(eval_ctx).ugettext(string)
+    if not eval_ctx.autoescape:
         return text % variables
     # The translation is ours and trusted, as in Jinja's own gettext; what fills it is escaped
     # (numbers stay numbers for %(num)d), as Markup's own % does, at a third of its cost.
     if not variables:
         return Markup(text % variables) if "%" in text else Markup(text)  # noqa: S704
+    return Markup(text % {key: _filling(value) for key, value in variables.items()})  # noqa: S704
+
+
+@pass_eval_context
+def _ngettext(eval_ctx, singular: str, plural: str, count: int, /, **variables) -> str:
+    """`ngettext()` in templates, as _gettext (the count is there for the text as %(num)s
+    unless the call gives num itself, e.g. formatted)."""
+    variables.setdefault("num", count)
+    text = _render_catalog(eval_ctx).ungettext(singular, plural, count)
+    if not eval_ctx.autoescape:
+        return text % variables
     return Markup(text % {key: _filling(value) for key, value in variables.items()})  # noqa: S704
 
 
@@ -60,4 +81,4 @@ def install(app) -> None:
         pgettext=lambda c, s: _catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
     )
-    app.jinja_env.globals.update(_=_gettext, gettext=_gettext)
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)

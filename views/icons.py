@@ -14,8 +14,8 @@ from .assets import static_url
 _built: dict[tuple, Markup] = {}
 
 
-def icon(name: str, class_: str | None = None) -> Markup:
-    sprite = static_url("vendor/lucide/icons.svg")
+def icon(name: str, class_: str | None = None, sprite: str | None = None) -> Markup:
+    sprite = sprite or static_url("vendor/lucide/icons.svg")
     key = (sprite, name, class_)
     svg = _built.get(key)
     if svg is None:
@@ -27,5 +27,16 @@ def icon(name: str, class_: str | None = None) -> Markup:
     return svg
 
 
+class Icons:
+    """`icons` in a page: the sprite's URL looked up once for the page, not once per icon."""
+
+    def __init__(self):
+        self.sprite = static_url("vendor/lucide/icons.svg")
+
+    def icon(self, name: str, class_: str | None = None) -> Markup:
+        return icon(name, class_, self.sprite)
+
+
 def register(app) -> None:
-    app.jinja_env.globals["icons"] = SimpleNamespace(icon=icon)
+    app.jinja_env.globals["icons"] = SimpleNamespace(icon=icon)  # macros imported without context
+    app.context_processor(lambda: {"icons": Icons()})
