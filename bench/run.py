@@ -223,7 +223,7 @@ def fetch(port: int, url: str, headers: dict) -> tuple[int, bytes]:
 
 def load(wrk: str, script: str, port: int, url: str, headers: dict, seconds: int) -> dict:
     """wrk against one URL: a 1 s warm-up, then `seconds` measured; rps and latencies."""
-    base = [wrk, f"-c{CONNECTIONS}", "-t2", "--timeout=5s", f"-s{script}"]
+    base = [wrk, f"-c{CONNECTIONS}", f"-t{min(2, CONNECTIONS)}", "--timeout=5s", f"-s{script}"]
     for name, value in headers.items():
         base += ["-H", f"{name}: {value}"]
     target = f"http://127.0.0.1:{port}{url}"
