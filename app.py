@@ -24,6 +24,7 @@ from models import bank as _bank  # noqa: F401
 from models import base as db_base
 from models import company as _company  # noqa: F401
 from models import invitations as _invitations  # noqa: F401
+from models import relationships as _relationships  # noqa: F401
 from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade

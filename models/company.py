@@ -127,12 +127,8 @@ def _refuse_stale() -> StaleForm:
     )
 
 
-@retrying
-def update_company_profile(
-    actor: User | None,
-    party: Party,
+def party_fields(
     *,
-    version: int,
     legal_name: str,
     display_name: str,
     customer_type: str,
@@ -142,8 +138,9 @@ def update_company_profile(
     currency: str,
     email: str = "",
     phone: str = "",
-) -> Party:
-    """Save the company's name and details; refused when the form is stale (version)."""
+) -> dict:
+    """A company's name and details cleaned and checked (the profile form, and a client
+    created on the spot by its supplier)."""
     country = (country or "").upper()
     currency = (currency or "").upper()
     new = {
@@ -169,12 +166,20 @@ def update_company_profile(
         raise DomainError(_l("Unknown language."), "language")
     if currency not in currencies_in_use():
         raise DomainError(_l("Choose a currency from the list."), "currency")
+    return new
+
+
+@retrying
+def update_company_profile(actor: User | None, party: Party, *, version: int, **details) -> Party:
+    """Save the company's name and details (the fields of party_fields); refused when the
+    form is stale (version)."""
+    new = party_fields(**details)
     with transaction(lock=party):
         current = Party.get_by_id(party.id)
         if current.version != version:
             raise _refuse_stale()
         money_defaults = (current.default_min_order_minor, current.default_credit_limit_minor)
-        if currency != current.currency and any(v is not None for v in money_defaults):
+        if new["currency"] != current.currency and any(v is not None for v in money_defaults):
             # The defaults are amounts in the old currency; no exchange rate makes them right.
             raise DomainError(
                 _l(
