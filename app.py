@@ -118,7 +118,17 @@ def create_app(config: dict | None = None) -> Flask:
     # the final body and adds Accept-Encoding to the Vary they set (HX-Request, Cookie).
     compress.init_app(app)
 
-    from views import account, audit, auth, company, invitations, parties, schedules, team
+    from views import (
+        account,
+        audit,
+        auth,
+        clients,
+        company,
+        invitations,
+        parties,
+        schedules,
+        team,
+    )
 
     for blueprint in (
         auth.bp,
@@ -126,6 +136,7 @@ def create_app(config: dict | None = None) -> Flask:
         parties.bp,
         company.bp,
         schedules.bp,
+        clients.bp,
         team.bp,
         invitations.bp,
         audit.bp,

@@ -194,9 +194,17 @@ def load_demo() -> dict[str, Party]:
                 Membership.create(user=user, party=parties[key], role=role)
         # Each area adds its part of the demo through its own verbs (order matters:
         # supplier defaults point at delivery schedules).
-        from . import addresses_demo, bank, company, invitations, schedules_demo
+        from . import (
+            addresses_demo,
+            bank,
+            company,
+            invitations,
+            relationships_demo,
+            schedules_demo,
+        )
 
-        for area in (schedules_demo, addresses_demo, bank, company, invitations):
+        areas = (schedules_demo, addresses_demo, bank, company, invitations, relationships_demo)
+        for area in areas:
             add_demo = getattr(area, "add_demo", None)
             if add_demo is not None:
                 add_demo(parties, users)
