@@ -3,12 +3,20 @@ page with the terms and their source; scoped to the supplier, in the user's lang
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from playhouse.test_utils import assert_query_count
 
-from models.relationships import answer_request, connect_client, create_client, update_terms
+from models.audit import AuditEntry
+from models.relationships import (
+    Relationship,
+    answer_request,
+    connect_client,
+    create_client,
+    update_terms,
+)
 from tests import factories
 from tests.conftest import text_of
 
@@ -202,3 +210,144 @@ def test_the_list_and_its_search_take_the_same_queries_at_any_size(client, login
         client.get(url, headers=headers)
         with assert_query_count(queries):
             assert client.get(url, headers=headers).status_code == 200
+
+
+# --- terms, edited in place -----------------------------------------------------------------
+
+
+def _terms_form(client, url):
+    html = client.get(url, headers={**HX, "HX-Target": "client-terms"}).get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', html) or re.search(
+        r'value="(\d+)"[^>]*name="version"', html
+    )
+    return html, version.group(1)
+
+
+def _terms(**values):
+    base = {
+        "delinquency": "none",
+        "payment_method": "",
+        "schedule_id": "",
+        "group_id": "",
+        "category_id": "",
+    }
+    return {**base, **values}
+
+
+def test_a_supervisor_changes_the_credit_limit_in_place_as_their_language_writes_it(
+    client, login, book
+):
+    supervisor = factories.make_member(book["supplier"], "supervisor", language="nl")
+    login(supervisor)
+    base = f"/p/{book['supplier'].id}/clients/{book['lumiere'].id}"
+    html, version = _terms_form(client, f"{base}/terms/edit")
+    assert "<html" not in html and 'name="credit_limit"' in html
+    response = client.post(
+        f"{base}/terms",
+        data=_terms(version=version, credit_limit="1.234,56", discount="2,5"),
+        headers={**HX, "HX-Target": "client-terms"},
+    )
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "€ 1.234,56" in text and "2,5 %" in text
+    saved = Relationship.get_by_id(book["lumiere"].id)
+    assert (saved.credit_limit_minor, saved.discount_bp) == (123456, 250)
+    entry = (
+        AuditEntry.select()
+        .where(AuditEntry.area == "client", AuditEntry.action == "update")
+        .order_by(AuditEntry.id.desc())
+        .first()
+    )
+    assert entry.actor_id == supervisor.id and "client.credit_limit" in entry.changes
+
+
+def test_bad_terms_answer_422_on_their_field_and_write_nothing(client, login, book):
+    login(book["admin"])
+    base = f"/p/{book['supplier'].id}/clients/{book['lumiere'].id}"
+    _html, version = _terms_form(client, f"{base}/terms/edit")
+    for values, message in [
+        ({"credit_limit": "-5"}, "The amount cannot be negative."),
+        ({"discount": "150"}, "A discount lies between 0 and 100 %."),
+        ({"discount": "abc"}, "Enter a percentage, for example 2.5."),
+        ({"payment_terms_days": "999"}, "Enter between 0 and 365 days."),
+        (
+            {
+                "payment_method": "sepa",
+                "sepa_iban": "TR330006100519786457841326",
+                "sepa_mandate_ref": "M",
+                "sepa_signed_on": "2024-01-01",
+            },
+            "only possible from an account in the SEPA zone",
+        ),
+        ({"group_id": "999999"}, "Choose one of your customer groups."),
+        ({"client_code": "K-7"}, "Another client already has this client code."),
+    ]:
+        response = client.post(
+            f"{base}/terms",
+            data=_terms(version=version, **values),
+            headers={**HX, "HX-Target": "client-terms"},
+        )
+        assert response.status_code == 422, values
+        assert message in response.get_data(as_text=True), values
+    saved = Relationship.get_by_id(book["lumiere"].id)
+    assert (saved.credit_limit_minor, saved.discount_bp, saved.client_code, saved.version) == (
+        None,
+        None,
+        None,
+        int(version),
+    )
+
+
+def test_a_stale_terms_form_answers_409_with_the_saved_values(client, login, book):
+    login(book["admin"])
+    base = f"/p/{book['supplier'].id}/clients/{book['lumiere'].id}"
+    _html, version = _terms_form(client, f"{base}/terms/edit")
+    first = client.post(
+        f"{base}/terms", data=_terms(version=version, credit_limit="100"), headers=HX
+    )
+    assert first.status_code == 200
+    second = client.post(
+        f"{base}/terms", data=_terms(version=version, credit_limit="900"), headers=HX
+    )
+    assert second.status_code == 409
+    text = text_of(second)
+    assert (
+        "Someone else changed this client" in text
+        and "Saved meanwhile: Credit limit €100.00" in text
+    )
+    assert Relationship.get_by_id(book["lumiere"].id).credit_limit_minor == 10000
+
+
+def test_without_javascript_saving_terms_goes_back_to_the_clients_page(client, login, book):
+    login(book["admin"])
+    base = f"/p/{book['supplier'].id}/clients/{book['lumiere'].id}"
+    page = client.get(f"{base}/terms/edit")
+    assert "<html" in page.get_data(as_text=True)
+    _html, version = _terms_form(client, f"{base}/terms/edit")
+    response = client.post(f"{base}/terms", data=_terms(version=version, delinquency="do_not_sell"))
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"{base}/")
+    assert "The terms are saved." in text_of(client.get(f"{base}/"))
+    assert Relationship.get_by_id(book["lumiere"].id).delinquency == "do_not_sell"
+
+
+def test_employees_read_the_terms_but_do_not_edit_them_and_other_suppliers_ids_are_404(
+    client, login, book
+):
+    login(book["staff"])
+    base = f"/p/{book['supplier'].id}/clients/{book['lumiere'].id}"
+    assert "/terms/edit" not in client.get(f"{base}/").get_data(as_text=True)
+    assert client.get(f"{base}/terms/edit").status_code == 403
+    assert client.post(f"{base}/terms", data=_terms(version="1")).status_code == 403
+    other = factories.make_party()
+    other_admin = factories.make_member(other, "admin")
+    client.post("/signout")
+    login(other_admin)
+    mine_in_their_url = f"/p/{other.id}/clients/{book['lumiere'].id}"
+    assert client.get(f"{mine_in_their_url}/terms/edit").status_code == 404
+    assert (
+        client.post(
+            f"{mine_in_their_url}/terms", data=_terms(version="1", credit_limit="5")
+        ).status_code
+        == 404
+    )
+    assert Relationship.get_by_id(book["lumiere"].id).credit_limit_minor is None

@@ -1,13 +1,17 @@
 """The supplier's client book (F12-F17): the list of clients and a client's page with the
-terms that apply and where each comes from. (Adding clients, editing terms, groups,
-categories, messages and the import come with the rest of issue 8.)"""
+terms that apply and where each comes from, edited in place by supervisors and admins.
+(Adding clients, groups, categories, contacts, messages and the import come with the rest of
+issue 8.)"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, flash, g, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from models.addresses import addresses_of
-from models.base import NotFound
+from models.base import DomainError, NotFound, StaleForm, from_minor
 from models.client_lists import PER_PAGE, client_counts, client_page
 from models.relationships import (
     DELINQUENCY,
@@ -15,14 +19,21 @@ from models.relationships import (
     PAYMENT_METHOD_LABELS,
     CustomerCategory,
     CustomerGroup,
+    Relationship,
     client_of,
     effective_terms,
     may_order,
+    percent,
+    update_terms,
 )
 from models.schedules import DeliverySchedule
 
 from .access import member
-from .htmx import page_or_block
+from .filters import money
+from .forms.clients import TermsForm
+from .forms.company import amount_text
+from .forms.fields import field_error
+from .htmx import page_or_block, redirect_to, wants_block
 
 bp = Blueprint("clients", __name__, url_prefix="/p/<int:party_id>/clients")
 
@@ -71,15 +82,15 @@ def index(party_id):
     )
 
 
-@bp.route("/<int:relationship_id>/")
-@member("employee")
-def show(party_id, relationship_id):
-    """A client: who it is (once connected), the warnings for staff, and every term with
-    where its value comes from."""
+def _client_or_404(relationship_id) -> Relationship:
     try:
-        relationship = client_of(g.party, relationship_id)
+        return client_of(g.party, relationship_id)
     except NotFound:
         abort(404)
+
+
+def _render(relationship: Relationship, block=None, status=200, **state):
+    """The client's page, or its terms card alone for htmx (block "terms")."""
     visible = relationship.is_connected or relationship.created_on_spot
     customer = relationship.customer if visible else None
     terms = effective_terms(relationship, g.party)
@@ -98,14 +109,150 @@ def show(party_id, relationship_id):
         )
     return page_or_block(
         "clients/show.html",
-        None,
+        block,
+        status,
         relationship=relationship,
         customer=customer,
-        addresses=addresses_of(customer) if customer else {},
+        addresses=addresses_of(customer) if customer and block is None else {},
         terms=terms,
         schedule=schedule,
         group=group,
         category=category,
         refusal=may_order(relationship),
         payment_methods=PAYMENT_METHOD_LABELS,
+        can_edit_terms=g.membership.has_role("supervisor"),
+        **{"form": None, "notice": None, "error": None, "conflicts": None, **state},
     )
+
+
+@bp.route("/<int:relationship_id>/")
+@member("employee")
+def show(party_id, relationship_id):
+    """A client: who it is (once connected), the warnings for staff, and every term with
+    where its value comes from."""
+    return _render(_client_or_404(relationship_id))
+
+
+def _own(model, owner, empty: str) -> list[tuple[str, str]]:
+    """The supplier's own schedules, groups or categories as choices, by name."""
+    rows = model.select(model.id, model.name).where(owner == g.party).order_by(model.name)
+    return [("", empty)] + [(str(row.id), row.name) for row in rows]
+
+
+def _terms_form(**kwargs) -> TermsForm:
+    form = TermsForm(currency=g.party.currency, **kwargs)
+    form.payment_method.choices = [("", _("Standard (on delivery)"))] + [
+        (key, str(label)) for key, label in PAYMENT_METHOD_LABELS.items()
+    ]
+    form.delinquency.choices = [(key, str(label)) for key, label in DELINQUENCY_LABELS.items()]
+    form.schedule_id.choices = _own(
+        DeliverySchedule, DeliverySchedule.party, _("Your default schedule")
+    )
+    form.group_id.choices = _own(CustomerGroup, CustomerGroup.supplier, _("No group"))
+    form.category_id.choices = _own(CustomerCategory, CustomerCategory.supplier, _("No category"))
+    return form
+
+
+def _form_data(r: Relationship) -> dict:
+    currency = g.party.currency
+    return {
+        "version": str(r.version),
+        "client_code": r.client_code or "",
+        "min_order": amount_text(from_minor(r.min_order_minor, currency), currency),
+        "credit_limit": amount_text(from_minor(r.credit_limit_minor, currency), currency),
+        "payment_method": r.payment_method or "",
+        "payment_terms_days": r.payment_terms_days,
+        "discount": "" if r.discount_bp is None else format_decimal(percent(r.discount_bp)),
+        "schedule_id": str(r.schedule_id or ""),
+        "group_id": str(r.group_id or ""),
+        "category_id": str(r.category_id or ""),
+        "delinquency": r.delinquency,
+        "tags": ", ".join(r.tag_list),
+        "notes": r.notes,
+        "sepa_iban": r.sepa_iban or "",
+        "sepa_mandate_ref": r.sepa_mandate_ref or "",
+        "sepa_signed_on": r.sepa_signed_on,
+    }
+
+
+@bp.route("/<int:relationship_id>/terms/edit")
+@member("supervisor")
+def edit_terms(party_id, relationship_id):
+    """The client's terms as a form, in place of the terms card."""
+    relationship = _client_or_404(relationship_id)
+    form = _terms_form(formdata=None, data=_form_data(relationship))
+    return _render(relationship, "terms", form=form)
+
+
+def _saved_rows(form: TermsForm, saved: Relationship) -> list[tuple]:
+    """The saved values where they differ from what the stale form sent, as (label, value)."""
+    now = _form_data(saved)
+    rows = []
+    for name, value in now.items():
+        if name == "version":
+            continue
+        sent = form[name].data
+        if str(sent or "") != str(value or ""):
+            shown = value if value not in (None, "") else "—"
+            if name in ("min_order", "credit_limit") and value:
+                shown = money(
+                    from_minor(getattr(saved, f"{name}_minor"), g.party.currency),
+                    g.party.currency,
+                )
+            elif name == "payment_method" and value:
+                shown = PAYMENT_METHOD_LABELS[value]
+            elif name == "delinquency":
+                shown = DELINQUENCY_LABELS.get(value, value)
+            elif name in ("schedule_id", "group_id", "category_id") and value:
+                shown = dict(form[name].choices).get(value, value)
+            rows.append((form[name].label.text, shown))
+    return rows
+
+
+@bp.route("/<int:relationship_id>/terms", methods=["POST"])
+@member("supervisor")
+def update(party_id, relationship_id):
+    """Save the client's terms; a stale form (someone saved meanwhile) lists the saved values."""
+    relationship = _client_or_404(relationship_id)
+    form = _terms_form()
+    error = None
+    if form.validate_on_submit():
+        try:
+            update_terms(
+                current_user._get_current_object(),
+                g.party,
+                relationship.id,
+                int(form.version.data or 0),
+                client_code=form.client_code.data,
+                min_order=form.min_order.amount,
+                credit_limit=form.credit_limit.amount,
+                payment_method=form.payment_method.data,
+                payment_terms_days=form.payment_terms_days.data,
+                discount=form.discount.percent,
+                schedule_id=form.schedule_id.data or None,
+                group_id=form.group_id.data or None,
+                category_id=form.category_id.data or None,
+                delinquency=form.delinquency.data,
+                tags=form.tags.data,
+                notes=form.notes.data,
+                sepa_iban=form.sepa_iban.data,
+                sepa_mandate_ref=form.sepa_mandate_ref.data,
+                sepa_signed_on=form.sepa_signed_on.data,
+            )
+        except StaleForm as stale:
+            saved = _client_or_404(relationship_id)
+            form.version.data = str(saved.version)
+            return _render(
+                saved, "terms", 409, form=form, error=str(stale), conflicts=_saved_rows(form, saved)
+            )
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            message = _("The terms are saved.")
+            if wants_block():
+                return _render(_client_or_404(relationship_id), "terms", notice=message)
+            flash(message)
+            return redirect_to(
+                url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
+            )
+    return _render(relationship, "terms", 422, form=form, error=error)

@@ -60,3 +60,26 @@ def test_the_client_list_fits_a_tablet(tablet_page, live_server):
     page.wait_for_url(re.compile(r"/clients/\d+/$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     page.screenshot(path=str(ARTIFACTS / "client-tablet.png"), full_page=True)
+
+
+def test_admin_changes_a_credit_limit_in_place_and_sees_it_in_the_audit_log(page, live_server):
+    sign_in(page, live_server, "supplier-admin@example.com")
+    page.goto(f"{live_server}/p/1/clients/?q=K0019")
+    page.locator('[data-testid="client-row"] a').first.click()
+    page.wait_for_url(re.compile(r"/clients/\d+/$"))
+    page.evaluate("window.notReloaded = true")
+    terms = page.locator("#client-terms")
+    terms.locator('a[href$="/terms/edit"]').click()
+    form = terms.locator("form")
+    expect(form.locator('[name="credit_limit"]')).to_be_visible()
+    form.locator('[name="credit_limit"]').fill("7.500,00")  # as a Dutch reader writes it
+    form.locator('button[type="submit"]').click()
+    expect(terms.locator('[data-testid="credit-limit"]')).to_contain_text("€ 7.500,00")
+    expect(terms.locator(".flash")).to_be_visible()
+    assert page.evaluate("window.notReloaded === true"), "the page reloaded"
+
+    page.locator('.party-nav a[href$="/audit/"]').click()
+    page.wait_for_url(re.compile(r"/audit/$"))
+    first_entry = page.locator("#audit-rows tbody tr").first
+    expect(first_entry).to_contain_text("Café Duinzicht")
+    expect(first_entry).to_contain_text("€ 7.500,00")

@@ -1,0 +1,74 @@
+"""The form of a client's terms (F12, F16, F17), edited by the supplier's supervisors and admins."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from models.relationships import MAX_PAYMENT_TERMS_DAYS
+
+from .base import PortalForm
+from .company import AmountField
+
+
+class PercentField(StringField):
+    """A percentage typed the way the user's locale writes it ("2,5" in Dutch); `.percent`
+    holds the Decimal (None when empty) once validated. The range is the domain's rule."""
+
+    percent: Decimal | None = None
+
+    def pre_validate(self, form):
+        text = (self.data or "").strip().rstrip("%").strip()
+        if not text:
+            self.percent = None
+            return
+        try:
+            self.percent = parse_decimal(text, locale=get_locale(), strict=True)
+        except NumberFormatError:
+            raise ValidationError(_l("Enter a percentage, for example 2.5.")) from None
+
+
+class TermsForm(PortalForm):
+    version = HiddenField()
+    client_code = StringField(_l("Client code"), [Length(max=40)])
+    min_order = AmountField(_l("Minimum order value"), [Length(max=20)])
+    credit_limit = AmountField(_l("Credit limit"), [Length(max=20)])
+    payment_method = SelectField(_l("Payment method"), validate_choice=False)
+    payment_terms_days = IntegerField(
+        _l("Payment terms (days)"),
+        [
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_PAYMENT_TERMS_DAYS,
+                message=_l("Enter between %(min)s and %(max)s days."),
+            ),
+        ],
+    )
+    discount = PercentField(_l("Discount %"), [Length(max=12)])
+    schedule_id = SelectField(_l("Delivery schedule"), validate_choice=False)
+    group_id = SelectField(_l("Customer group"), validate_choice=False)
+    category_id = SelectField(_l("Customer category"), validate_choice=False)
+    delinquency = SelectField(_l("Delinquency status"), validate_choice=False)
+    tags = StringField(_l("Tags"), [Length(max=400)])
+    notes = TextAreaField(_l("Internal notes"), [Length(max=5000)])
+    sepa_iban = StringField(_l("IBAN of the mandate"), [Length(max=42)])
+    sepa_mandate_ref = StringField(_l("Mandate reference"), [Length(max=35)])
+    sepa_signed_on = DateField(_l("Mandate signed on"), [Optional()])
+
+    def __init__(self, *args, currency: str = "EUR", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money_currency = currency
