@@ -351,3 +351,29 @@ def test_employees_read_the_terms_but_do_not_edit_them_and_other_suppliers_ids_a
         == 404
     )
     assert Relationship.get_by_id(book["lumiere"].id).credit_limit_minor is None
+
+
+def test_a_supervisor_deactivates_and_activates_a_client_with_or_without_javascript(
+    client, login, book
+):
+    supervisor = factories.make_member(book["supplier"], "supervisor")
+    login(supervisor)
+    base = f"/p/{book['supplier'].id}/clients/{book['lumiere'].id}"
+    response = client.post(f"{base}/active", data={"active": "0"})
+    assert response.status_code == 303
+    assert not Relationship.get_by_id(book["lumiere"].id).active
+    page = text_of(client.get(f"{base}/"))
+    assert (
+        "The client is deactivated: new orders are refused." in page and "Activate client" in page
+    )
+    htmx = client.post(f"{base}/active", data={"active": "1"}, headers=HX)
+    assert htmx.headers["HX-Redirect"].endswith(f"{base}/")
+    assert Relationship.get_by_id(book["lumiere"].id).active
+    entries = AuditEntry.select().where(
+        AuditEntry.area == "client", AuditEntry.changes.contains("client.active")
+    )
+    assert entries.count() == 2
+    client.post("/signout")
+    login(book["staff"])
+    assert client.post(f"{base}/active", data={"active": "0"}).status_code == 403
+    assert Relationship.get_by_id(book["lumiere"].id).active

@@ -24,6 +24,7 @@ from models.relationships import (
     effective_terms,
     may_order,
     percent,
+    set_active,
     update_terms,
 )
 from models.schedules import DeliverySchedule
@@ -256,3 +257,24 @@ def update(party_id, relationship_id):
                 url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
             )
     return _render(relationship, "terms", 422, form=form, error=error)
+
+
+@bp.route("/<int:relationship_id>/active", methods=["POST"])
+@member("supervisor")
+def change_active(party_id, relationship_id):
+    """Deactivate a client (new orders refused, everything kept) or activate it again."""
+    relationship = _client_or_404(relationship_id)
+    active = request.form.get("active") == "1"
+    try:
+        set_active(current_user._get_current_object(), g.party, relationship.id, active)
+    except DomainError as refusal:
+        flash(str(refusal))
+    else:
+        flash(
+            _("The client is active again.")
+            if active
+            else _("The client is deactivated: new orders are refused.")
+        )
+    return redirect_to(
+        url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
+    )
