@@ -127,6 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
         invitations,
         parties,
         schedules,
+        suppliers,
         team,
     )
 
@@ -137,6 +138,7 @@ def create_app(config: dict | None = None) -> Flask:
         company.bp,
         schedules.bp,
         clients.bp,
+        suppliers.bp,
         team.bp,
         invitations.bp,
         audit.bp,

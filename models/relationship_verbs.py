@@ -152,9 +152,23 @@ def create_client(
     admin_email = normalise_email(admin_email)
     with transaction(lock=supplier):
         _require(actor, supplier, "admin")
+        if fields["vat_number"] and Party.select().where(
+            Party.vat_number == fields["vat_number"]
+        ).exists():
+            raise DomainError(
+                _l(
+                    "A company with this VAT number uses the portal already: connect to it "
+                    "instead, with the same VAT number."
+                ),
+                "vat_number",
+            )
         customer = Party.create(**fields)
-        add_address(actor, customer, kind="delivery", **delivery)
-        add_address(actor, customer, kind="invoice", **invoice)
+        for kind, values in (("delivery", delivery), ("invoice", invoice)):
+            try:
+                add_address(actor, customer, kind=kind, **values)
+            except DomainError as refusal:  # the field of that address in the form
+                refusal.field = f"{kind}-{refusal.field}" if refusal.field else None
+                raise
         relationship = Relationship.create(
             supplier=supplier, customer=customer, status="connected", created_on_spot=True
         )

@@ -18,7 +18,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from peewee import (
+    JOIN,
     BooleanField,
+    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -322,3 +324,35 @@ from .relationship_verbs import (  # noqa: E402,F401 -- the verbs live beside, s
     set_active,
     update_terms,
 )
+
+
+# --- the customer's side ------------------------------------------------------------------------
+
+
+def suppliers_of(customer: Party) -> list[Relationship]:
+    """The customer's suppliers: requests waiting for an answer first, then the connected
+    ones by name (declined requests are not shown). The supplier and its customer group are
+    joined, so a page of suppliers is one query."""
+    Supplier = Party.alias()
+    rows = (
+        Relationship.select(Relationship, Supplier, CustomerGroup)
+        .join(Supplier, on=(Relationship.supplier == Supplier.id))
+        .switch(Relationship)
+        .join(CustomerGroup, JOIN.LEFT_OUTER, on=(Relationship.group == CustomerGroup.id))
+        .where(Relationship.customer == customer, Relationship.status != "declined")
+        .order_by(
+            Case(None, [(Relationship.status == "pending", 0)], 1),
+            Supplier.display_name,
+            Relationship.id,
+        )
+    )
+    return list(rows)
+
+
+def pending_requests(customer: Party) -> int:
+    """How many suppliers wait for the customer's answer to a connection request."""
+    return (
+        Relationship.select()
+        .where(Relationship.customer == customer, Relationship.status == "pending")
+        .count()
+    )

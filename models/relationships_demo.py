@@ -11,6 +11,7 @@ from decimal import Decimal
 from .relationships import (
     CustomerCategory,
     CustomerGroup,
+    Relationship,
     answer_request,
     connect_client,
     create_client,
@@ -75,6 +76,10 @@ def add_demo(parties: dict, users: dict) -> None:
 
     # the demo buyer's two parties are clients of two different suppliers (F45)
     _connect(anne, brouwer, parties["lumiere"], users["lumiere-admin@example.com"])
+    # ... in Brouwer's horeca group: its buyers read the group's announcement
+    Relationship.update(group=groups[0]).where(
+        Relationship.supplier == brouwer, Relationship.customer == parties["lumiere"]
+    ).execute()
     _connect(
         users["hoffmann-admin@example.com"],
         hoffmann,

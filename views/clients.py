@@ -1,9 +1,11 @@
 """The supplier's client book (F12-F17): the list of clients and a client's page with the
-terms that apply and where each comes from, edited in place by supervisors and admins.
-(Adding clients, groups, categories, contacts, messages and the import come with the rest of
-issue 8.)"""
+terms that apply and where each comes from, edited in place by supervisors and admins;
+admins add a client (created on the spot, or a connection request to a company that uses the
+portal) and remove one."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, g, request, url_for
 from flask_babel import format_decimal
@@ -12,6 +14,9 @@ from flask_login import current_user
 
 from models.addresses import addresses_of
 from models.base import DomainError, NotFound, StaleForm, from_minor
+from models.invitations import send_invitation
+from models.mail import MailError
+from models.relationship_mail import notify_request
 from models.client_lists import PER_PAGE, client_counts, client_page
 from models.relationships import (
     DELINQUENCY,
@@ -21,19 +26,23 @@ from models.relationships import (
     CustomerGroup,
     Relationship,
     client_of,
+    connect_client,
+    create_client,
     effective_terms,
     may_order,
     percent,
+    remove_client,
     set_active,
     update_terms,
 )
 from models.schedules import DeliverySchedule
 
 from .access import member
+from .confirm import confirm_page
 from .filters import money
-from .forms.clients import TermsForm
-from .forms.company import amount_text
-from .forms.fields import field_error
+from .forms.clients import ClientCreateForm, ConnectForm, TermsForm
+from .forms.company import amount_text, currency_choices
+from .forms.fields import country_choices, field_error
 from .htmx import page_or_block, redirect_to, wants_block
 
 bp = Blueprint("clients", __name__, url_prefix="/p/<int:party_id>/clients")
@@ -278,3 +287,181 @@ def change_active(party_id, relationship_id):
     return redirect_to(
         url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
     )
+
+
+# --- adding a client ---------------------------------------------------------------------------
+
+
+def _create_form(**kwargs) -> ClientCreateForm:
+    if kwargs.get("formdata", True) is None:
+        home = SimpleNamespace(country=g.party.country)
+        kwargs["data"] = {
+            "customer_type": "business",
+            "country": g.party.country,
+            "language": g.party.language,
+            "currency": g.party.currency,
+            "delivery": home,
+            "invoice": home,
+        }
+    form = ClientCreateForm(**kwargs)
+    countries = country_choices()
+    form.country.choices = form.delivery.country.choices = form.invoice.country.choices = countries
+    form.currency.choices = currency_choices()
+    return form
+
+
+def _new_page(status=200, connect=None, create=None, connect_error=None, create_error=None):
+    return page_or_block(
+        "clients/new.html",
+        None,
+        status,
+        connect=connect or ConnectForm(formdata=None),
+        create=create or _create_form(formdata=None),
+        connect_error=connect_error,
+        create_error=create_error,
+        # a form sent with errors opens its own section; otherwise "connect" comes first
+        open_create=create is not None,
+    )
+
+
+@bp.route("/new")
+@member("admin")
+def new(party_id):
+    """Add a client: connect to a company that uses the portal (exact VAT number or email,
+    never a list of companies), or create it on the spot and invite its first admin."""
+    return _new_page()
+
+
+@bp.route("/connect", methods=["POST"])
+@member("admin")
+def connect(party_id):
+    """Send a connection request; the client's admins accept or decline it."""
+    form = ConnectForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            relationship = connect_client(
+                current_user._get_current_object(), g.party, form.identifier.data
+            )
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            notify_request(relationship)
+            flash(
+                _(
+                    "Connection request sent to %(identifier)s: its admins accept or decline "
+                    "it. Until then you see only what you typed.",
+                    identifier=relationship.requested_as,
+                )
+            )
+            return redirect_to(
+                url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
+            )
+    return _new_page(422, connect=form, connect_error=error)
+
+
+def _part(form) -> dict:
+    return {name: form[name].data for name in (
+        "label", "recipient", "street", "street2", "postal_code", "city", "region", "country"
+    )}
+
+
+@bp.route("/create", methods=["POST"])
+@member("admin")
+def create(party_id):
+    """Create the client on the spot, connected at once; invite its first admin by email."""
+    form = _create_form()
+    error = None
+    if form.validate_on_submit():
+        try:
+            relationship, invitation = create_client(
+                current_user._get_current_object(),
+                g.party,
+                company={
+                    name: form[name].data
+                    for name in (
+                        "legal_name",
+                        "display_name",
+                        "customer_type",
+                        "vat_number",
+                        "country",
+                        "language",
+                        "currency",
+                        "email",
+                        "phone",
+                    )
+                },
+                delivery=_part(form.delivery.form),
+                invoice=_part(form.invoice.form),
+                admin_email=form.admin_email.data or "",
+                language=form.language.data,
+            )
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            name = relationship.customer.display_name
+            message = _("%(name)s is your client now.", name=name)
+            if invitation is not None:
+                try:
+                    send_invitation(invitation)
+                except MailError:
+                    message = _(
+                        "%(name)s is your client now, but the invitation email to %(email)s "
+                        "could not be sent.",
+                        name=name,
+                        email=invitation.email,
+                    )
+                else:
+                    message = _(
+                        "%(name)s is your client now; %(email)s is invited as its admin.",
+                        name=name,
+                        email=invitation.email,
+                    )
+            flash(message)
+            return redirect_to(
+                url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
+            )
+    return _new_page(422, create=form, create_error=error)
+
+
+# --- removing a client ---------------------------------------------------------------------
+
+
+@bp.route("/<int:relationship_id>/remove/confirm")
+@member("admin")
+def confirm_remove(party_id, relationship_id):
+    """Without JavaScript: ask before a client is removed."""
+    relationship = _client_or_404(relationship_id)
+    visible = relationship.is_connected or relationship.created_on_spot
+    return confirm_page(
+        title=_("Remove this client"),
+        question=_(
+            "Remove %(name)s from your clients?",
+            name=relationship.customer.display_name if visible else relationship.requested_as,
+        ),
+        note=_(
+            "Its terms, contacts and messages with you go; the company itself stays on the "
+            "portal. To stop orders but keep everything, deactivate the client instead."
+        ),
+        button=_("Remove client"),
+        action_url=url_for(
+            "clients.remove", party_id=party_id, relationship_id=relationship.id
+        ),
+        cancel_url=url_for("clients.show", party_id=party_id, relationship_id=relationship.id),
+    )
+
+
+@bp.route("/<int:relationship_id>/remove", methods=["POST"])
+@member("admin")
+def remove(party_id, relationship_id):
+    """End the relationship; refused while it has open orders."""
+    relationship = _client_or_404(relationship_id)
+    try:
+        remove_client(current_user._get_current_object(), g.party, relationship.id)
+    except DomainError as refusal:
+        flash(str(refusal))
+        return redirect_to(
+            url_for("clients.show", party_id=g.party.id, relationship_id=relationship.id)
+        )
+    flash(_("The client is removed."))
+    return redirect_to(url_for("clients.index", party_id=g.party.id))

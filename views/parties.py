@@ -11,6 +11,7 @@ from werkzeug.routing import RequestRedirect
 
 from models.base import DomainError, NotFound
 from models.parties import create_party, home_party_of, member_page, remember_party, set_language
+from models.relationships import pending_requests
 
 from .access import member, public, signed_in
 from .forms.auth import CompanyCreateForm
@@ -45,7 +46,14 @@ def home(party_id):
         member_total = members.total
     else:
         members, member_total = [g.membership], 1
-    return page_or_block("parties/home.html", None, members=members, member_total=member_total)
+    return page_or_block(
+        "parties/home.html",
+        None,
+        members=members,
+        member_total=member_total,
+        # suppliers waiting for an answer to their connection request: the admins' notice
+        requests=pending_requests(g.party) if g.membership.has_role("admin") else 0,
+    )
 
 
 def _same_page_in(party_id: int, path: str) -> str:

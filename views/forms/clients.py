@@ -8,7 +8,10 @@ from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
+    EmailField,
+    FormField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -16,12 +19,13 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from models.relationships import MAX_PAYMENT_TERMS_DAYS
 
 from .base import PortalForm
-from .company import AmountField
+from .company import AddressFieldsMixin, AmountField, CompanyEditForm
+from .fields import strip
 
 
 class PercentField(StringField):
@@ -72,3 +76,47 @@ class TermsForm(PortalForm):
     def __init__(self, *args, currency: str = "EUR", **kwargs):
         super().__init__(*args, **kwargs)
         self.money_currency = currency
+
+
+class ConnectForm(PortalForm):
+    """Connect to a company that uses the portal: found by its exact VAT number or email."""
+
+    identifier = StringField(
+        _l("VAT number or email address"), [DataRequired(), Length(max=254)], filters=[strip]
+    )
+
+
+class AddressPart(AddressFieldsMixin, PortalForm):
+    """One address inside the new-client form (its fields are named delivery-street, ...)."""
+
+    # no field of a part takes the focus by itself (address_fields focuses the first field
+    # of a form that opens in place; this form is a page of its own)
+    focus = "-"
+
+    class Meta:
+        csrf = False
+
+
+class ClientCreateForm(CompanyEditForm):
+    """A client created on the spot (F12): the company, one delivery and one invoice address,
+    and optionally its first admin, invited by email."""
+
+    version = None
+    display_name = StringField(
+        _l("Display name"), [Optional(), Length(max=200)], filters=[strip]
+    )
+    delivery = FormField(AddressPart, label=_l("Delivery address"))
+    invoice_same = BooleanField(_l("The invoice address is the delivery address"), default=True)
+    invoice = FormField(AddressPart, label=_l("Invoice address"))
+    admin_email = EmailField(
+        _l("Email address of its first admin"),
+        [Optional(), Length(max=254), Email()],
+        filters=[strip],
+    )
+
+    def validate(self, extra_validators=None):
+        if self.invoice_same.data:  # the invoice part takes the delivery address's values
+            for field in self.invoice.form:
+                source = self.delivery.form[field.short_name]
+                field.data, field.raw_data = source.data, source.raw_data
+        return super().validate(extra_validators)

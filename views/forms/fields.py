@@ -74,7 +74,14 @@ def strip(value):
 def field_error(form, error: DomainError) -> str | None:
     """Put a refusal of the domain on its form field; a refusal without a field is returned
     (the view shows it above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
+    field = None
+    if error.field:
+        # "delivery-street": the street of the form's delivery part (a FormField)
+        field = form
+        for part in error.field.split("-"):
+            field = getattr(getattr(field, "form", field), part, None)
+            if field is None:
+                break
     if field is None:
         return str(error)
     field.errors = [*field.errors, str(error)]

@@ -1,0 +1,97 @@
+"""The customer's side of its relationships (F12): "My suppliers" -- the suppliers this party
+buys from, each with the terms the customer may see (never the supplier's notes, tags, client
+code or delinquency status), their announcement to the customer's group, and the connection
+requests that wait for an answer, which the customer's admins accept or decline."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models.base import DomainError, NotFound
+from models.relationships import (
+    PAYMENT_METHOD_LABELS,
+    Relationship,
+    answer_request,
+    effective_terms,
+    may_order,
+    supplier_link,
+    suppliers_of,
+)
+from models.schedules import DeliverySchedule
+
+from .access import member
+from .htmx import page_or_block, redirect_to
+
+bp = Blueprint("suppliers", __name__, url_prefix="/p/<int:party_id>/suppliers")
+
+
+@bp.route("/")
+@member("employee")
+def index(party_id):
+    """The suppliers of this company, the requests waiting for an answer first."""
+    links = suppliers_of(g.party)
+    return page_or_block(
+        "suppliers/index.html",
+        None,
+        pending=[r for r in links if r.status == "pending"],
+        connected=[(r, effective_terms(r, r.supplier)) for r in links if r.status == "connected"],
+        payment_methods=PAYMENT_METHOD_LABELS,
+    )
+
+
+def _link_or_404(relationship_id) -> Relationship:
+    try:
+        return supplier_link(g.party, relationship_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/<int:relationship_id>/")
+@member("employee")
+def show(party_id, relationship_id):
+    """One supplier: how to reach it, its announcement, and the terms it gives this company."""
+    relationship = _link_or_404(relationship_id)
+    if relationship.status == "declined":
+        abort(404)
+    supplier = relationship.supplier
+    terms = effective_terms(relationship, supplier)
+    schedule = None
+    if terms.schedule_id.value:
+        schedule = DeliverySchedule.get_or_none(
+            DeliverySchedule.id == terms.schedule_id.value, DeliverySchedule.party == supplier
+        )
+    group = relationship.group if relationship.group_id else None
+    return page_or_block(
+        "suppliers/show.html",
+        None,
+        relationship=relationship,
+        supplier=supplier,
+        terms=terms,
+        schedule=schedule,
+        group=group,
+        refusal=may_order(relationship) if relationship.status == "connected" else None,
+        payment_methods=PAYMENT_METHOD_LABELS,
+    )
+
+
+@bp.route("/<int:relationship_id>/answer", methods=["POST"])
+@member("admin")
+def answer(party_id, relationship_id):
+    """Accept or decline a supplier's connection request (admins)."""
+    relationship = _link_or_404(relationship_id)
+    accept = request.form.get("accept") == "1"
+    name = relationship.supplier.display_name
+    try:
+        answer_request(current_user._get_current_object(), g.party, relationship.id, accept)
+    except DomainError as refusal:
+        flash(str(refusal))
+    else:
+        if accept:
+            flash(_("You are a client of %(supplier)s now.", supplier=name))
+            return redirect_to(
+                url_for("suppliers.show", party_id=g.party.id, relationship_id=relationship.id)
+            )
+        flash(_("You declined the request of %(supplier)s.", supplier=name))
+    return redirect_to(url_for("suppliers.index", party_id=g.party.id))
