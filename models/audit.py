@@ -35,6 +35,11 @@ AREA_LABELS = {
     "schedule": _l("Delivery schedules"),
     "membership": _l("Team"),
     "invitation": _l("Invitations"),
+    "client": _l("Clients"),
+    "supplier": _l("Suppliers"),
+    "customer_group": _l("Customer groups"),
+    "customer_category": _l("Customer categories"),
+    "client_contact": _l("Client contacts"),
 }
 ACTION_LABELS = {
     "create": _l("created"),
@@ -46,6 +51,8 @@ ACTION_LABELS = {
     "accept": _l("accepted"),
     "role": _l("role changed"),
     "remove": _l("removed"),
+    "request": _l("connection requested"),
+    "answer": _l("request answered"),
 }
 # Field keys -> labels; each area registers its own with register_fields().
 FIELD_LABELS: dict[str, object] = {}

@@ -23,17 +23,28 @@ def _name():
     return Case(None, [(_visible(), Party.display_name)], Relationship.requested_as)
 
 
-def client_page(
+SORTS = {
+    "name": lambda: (fn.LOWER(_name()), Relationship.id),
+    "code": lambda: (
+        Case(None, [(Relationship.client_code.is_null(), 1)], 0),
+        fn.LOWER(Relationship.client_code),
+        Relationship.id,
+    ),
+    "newest": lambda: (Relationship.created_at.desc(), Relationship.id.desc()),
+}
+
+
+def _filtered(
     supplier: Party,
     *,
     search: str = "",
     delinquency: str | None = None,
     active: bool | None = None,
-    page=1,
-    per_page: int = PER_PAGE,
-) -> Page:
-    """A page of the supplier's clients by name, with the customer party, group and category
-    (one query, and one for the count)."""
+    group_id: int | None = None,
+    category_id: int | None = None,
+):
+    """The supplier's clients that match the search and filters, with the customer party,
+    group and category joined."""
     query = (
         Relationship.select(Relationship, Party, CustomerGroup, CustomerCategory)
         .join(Party, on=(Relationship.customer == Party.id))
@@ -63,7 +74,33 @@ def client_page(
         query = query.where(Relationship.delinquency == delinquency)
     if active is not None:
         query = query.where(Relationship.active == active)
-    return paged(query, page, per_page, (fn.LOWER(_name()), Relationship.id))
+    if group_id:
+        query = query.where(Relationship.group == group_id)
+    if category_id:
+        query = query.where(Relationship.category == category_id)
+    return query
+
+
+def client_page(
+    supplier: Party, *, page=1, per_page: int = PER_PAGE, sort: str = "name", **filters
+) -> Page:
+    """A page of the supplier's clients (by name, client code or newest first), with the
+    customer party, group and category (one query, and one for the count)."""
+    order = SORTS.get(sort, SORTS["name"])()
+    return paged(_filtered(supplier, **filters), page, per_page, order)
+
+
+def client_rows(supplier: Party, *, sort: str = "name", **filters):
+    """Every client that matches, in the list's order, read in batches (for the export)."""
+    order = SORTS.get(sort, SORTS["name"])()
+    return _filtered(supplier, **filters).order_by(*order).iterator()
+
+
+def visible_name(relationship: Relationship) -> str:
+    """The name the supplier sees: the customer's once connected (or created by it)."""
+    if relationship.status == "connected" or relationship.created_on_spot:
+        return relationship.customer.display_name
+    return relationship.requested_as
 
 
 def client_counts(supplier: Party) -> dict[str, int]:

@@ -5,9 +5,11 @@ portal) and remove one."""
 
 from __future__ import annotations
 
+import csv
+import io
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, g, request, url_for
+from flask import Blueprint, Response, abort, flash, g, request, stream_with_context, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +19,21 @@ from models.base import DomainError, NotFound, StaleForm, from_minor
 from models.invitations import send_invitation
 from models.mail import MailError
 from models.relationship_mail import notify_request
-from models.client_lists import PER_PAGE, client_counts, client_page
+from models.client_contacts import (
+    add_contact,
+    contact_of,
+    contacts_of,
+    delete_contact,
+    update_contact,
+)
+from models.client_lists import (
+    PER_PAGE,
+    SORTS,
+    client_counts,
+    client_page,
+    client_rows,
+    visible_name,
+)
 from models.relationships import (
     DELINQUENCY,
     DELINQUENCY_LABELS,
@@ -40,24 +56,58 @@ from models.schedules import DeliverySchedule
 from .access import member
 from .confirm import confirm_page
 from .filters import money
-from .forms.clients import ClientCreateForm, ConnectForm, TermsForm
+from .forms.clients import ClientCreateForm, ConnectForm, ContactForm, TermsForm
 from .forms.company import amount_text, currency_choices
 from .forms.fields import country_choices, field_error
-from .htmx import page_or_block, redirect_to, wants_block
+from .htmx import block_for, page_or_block, redirect_to, wants_block
 
 bp = Blueprint("clients", __name__, url_prefix="/p/<int:party_id>/clients")
 
 REGIONS = {"client-rows": "client_rows"}
 
 
+def _row_id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+
+
 def _filters() -> dict:
-    """The list's search and filters from the query string (anything unknown is ignored)."""
+    """The list's search, filters and order from the query string (anything unknown is
+    ignored)."""
     delinquency = request.args.get("delinquency") or None
     active = {"yes": True, "no": False}.get(request.args.get("active", ""))
+    sort = request.args.get("sort") or "name"
     return {
         "q": (request.args.get("q") or "").strip()[:100] or None,
         "delinquency": delinquency if delinquency in DELINQUENCY else None,
         "active": active,
+        "group_id": _row_id_arg("group"),
+        "category_id": _row_id_arg("category"),
+        "sort": sort if sort in SORTS else "name",
+    }
+
+
+def _query(filters: dict) -> dict:
+    """The filters as the list's verbs take them."""
+    return {
+        "search": filters["q"] or "",
+        "delinquency": filters["delinquency"],
+        "active": filters["active"],
+        "group_id": filters["group_id"],
+        "category_id": filters["category_id"],
+        "sort": filters["sort"],
+    }
+
+
+def _list_args(filters: dict) -> dict:
+    """The filters as the URL carries them (empty ones left out)."""
+    return {
+        "q": filters["q"],
+        "delinquency": filters["delinquency"],
+        "active": {True: "yes", False: "no"}.get(filters["active"]),
+        "group": filters["group_id"],
+        "category": filters["category_id"],
+        "sort": None if filters["sort"] == "name" else filters["sort"],
     }
 
 
@@ -65,31 +115,100 @@ def _filters() -> dict:
 @member("employee")
 def index(party_id):
     """The clients: search as you type (name, client code, email, VAT number, tag), filter by
-    delinquency and activity, paged; the URL carries the query."""
+    delinquency, activity, group and category, sorted, paged; the URL carries the query."""
     filters = _filters()
-    clients = client_page(
-        g.party,
-        search=filters["q"] or "",
-        delinquency=filters["delinquency"],
-        active=filters["active"],
-        page=request.args.get("page"),
-    )
-    args = {
-        "q": filters["q"],
-        "delinquency": filters["delinquency"],
-        "active": {True: "yes", False: "no"}.get(filters["active"]),
-    }
+    clients = client_page(g.party, page=request.args.get("page"), **_query(filters))
+    fragment = block_for("client_rows", REGIONS) == "client_rows"
     return page_or_block(
         "clients/index.html",
         "client_rows",
         regions=REGIONS,
         clients=clients,
-        counts=client_counts(g.party),
+        counts=None if fragment else client_counts(g.party),
+        groups=[] if fragment else _own_rows(CustomerGroup, CustomerGroup.supplier),
+        categories=[] if fragment else _own_rows(CustomerCategory, CustomerCategory.supplier),
         filters=filters,
-        list_args=args,
+        list_args=_list_args(filters),
         per_page=PER_PAGE,
         delinquency_labels=DELINQUENCY_LABELS,
     )
+
+
+def _own_rows(model, owner) -> list:
+    return list(model.select(model.id, model.name).where(owner == g.party).order_by(model.name))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading
+    apostrophe (OWASP: CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+EXPORT_COLUMNS = (
+    "client_code", "name", "legal_name", "vat_number", "email", "phone", "country", "status",
+    "active", "group", "category", "delinquency", "min_order", "credit_limit",
+    "payment_method", "payment_terms_days", "discount", "tags",
+)
+
+
+@bp.route("/export.csv")
+@member("employee")
+def export(party_id):
+    """The clients of the current search and filters as CSV (UTF-8 with a BOM, so that
+    spreadsheets read the accents), streamed row by row."""
+    filters = _filters()
+    currency = g.party.currency
+    rows = client_rows(g.party, **_query(filters))
+
+    def amount(minor):
+        value = from_minor(minor, currency)
+        return "" if value is None else str(value)
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        yield "\ufeff"
+        writer.writerow(EXPORT_COLUMNS)
+        for r in rows:
+            visible = r.status == "connected" or r.created_on_spot
+            c = r.customer
+            writer.writerow(
+                csv_cell(v)
+                for v in (
+                    r.client_code or "",
+                    visible_name(r),
+                    c.legal_name if visible else "",
+                    c.vat_number if visible else "",
+                    c.email if visible else "",
+                    c.phone if visible else "",
+                    c.country if visible else "",
+                    r.status,
+                    "yes" if r.active else "no",
+                    r.group.code if r.group_id else "",
+                    r.category.code if r.category_id else "",
+                    r.delinquency,
+                    amount(r.min_order_minor),
+                    amount(r.credit_limit_minor),
+                    r.payment_method or "",
+                    "" if r.payment_terms_days is None else r.payment_terms_days,
+                    "" if r.discount_bp is None else str(percent(r.discount_bp)),
+                    ", ".join(r.tag_list),
+                )
+            )
+            if buffer.tell() > 32_768:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(lines()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="clients.csv"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _client_or_404(relationship_id) -> Relationship:
@@ -124,6 +243,7 @@ def _render(relationship: Relationship, block=None, status=200, **state):
         relationship=relationship,
         customer=customer,
         addresses=addresses_of(customer) if customer and block is None else {},
+        contacts=contacts_of(relationship) if block is None else [],
         terms=terms,
         schedule=schedule,
         group=group,
@@ -131,7 +251,15 @@ def _render(relationship: Relationship, block=None, status=200, **state):
         refusal=may_order(relationship),
         payment_methods=PAYMENT_METHOD_LABELS,
         can_edit_terms=g.membership.has_role("supervisor"),
-        **{"form": None, "notice": None, "error": None, "conflicts": None, **state},
+        **{
+            "form": None,
+            "notice": None,
+            "error": None,
+            "conflicts": None,
+            "contact_form": ContactForm(formdata=None),
+            "contact_error": None,
+            **state,
+        },
     )
 
 
@@ -465,3 +593,130 @@ def remove(party_id, relationship_id):
         )
     flash(_("The client is removed."))
     return redirect_to(url_for("clients.index", party_id=g.party.id))
+
+
+# --- contacts at the client ----------------------------------------------------------------
+
+
+def _contact_values(form: ContactForm) -> dict:
+    return {name: form[name].data for name in ("name", "role", "email", "phone")}
+
+
+def _back_to(relationship_id: int):
+    return redirect_to(
+        url_for("clients.show", party_id=g.party.id, relationship_id=relationship_id)
+        + "#client-contacts"
+    )
+
+
+@bp.route("/<int:relationship_id>/contacts", methods=["POST"])
+@member("employee")
+def add_client_contact(party_id, relationship_id):
+    """Add a contact person at the client (every member of the supplier)."""
+    relationship = _client_or_404(relationship_id)
+    form = ContactForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            contact = add_contact(
+                current_user._get_current_object(), g.party, relationship.id, **_contact_values(form)
+            )
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            flash(_("%(name)s is added to the contacts.", name=contact.name))
+            return _back_to(relationship.id)
+    return _render(relationship, None, 422, contact_form=form, contact_error=error)
+
+
+def _contact_or_404(relationship_id, contact_id):
+    try:
+        return contact_of(g.party, relationship_id, contact_id)
+    except NotFound:
+        abort(404)
+
+
+def _contact_page(contact, form, status=200, error=None, conflicts=None):
+    return page_or_block(
+        "clients/contact_edit.html",
+        None,
+        status,
+        relationship=contact.relationship,
+        contact=contact,
+        form=form,
+        error=error,
+        conflicts=conflicts,
+    )
+
+
+@bp.route("/<int:relationship_id>/contacts/<int:contact_id>/edit")
+@member("employee")
+def edit_contact(party_id, relationship_id, contact_id):
+    """A contact person as a form."""
+    contact = _contact_or_404(relationship_id, contact_id)
+    form = ContactForm(formdata=None, obj=contact)
+    form.version.data = str(contact.version)
+    return _contact_page(contact, form)
+
+
+@bp.route("/<int:relationship_id>/contacts/<int:contact_id>", methods=["POST"])
+@member("employee")
+def update_client_contact(party_id, relationship_id, contact_id):
+    """Save a contact person; a stale form lists the saved values (409)."""
+    contact = _contact_or_404(relationship_id, contact_id)
+    form = ContactForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            update_contact(
+                current_user._get_current_object(),
+                g.party,
+                relationship_id,
+                contact.id,
+                form.version.data,
+                **_contact_values(form),
+            )
+        except StaleForm as stale:
+            saved = _contact_or_404(relationship_id, contact_id)
+            form.version.data = str(saved.version)
+            conflicts = [
+                (form[name].label.text, getattr(saved, name) or "—")
+                for name in ("name", "role", "email", "phone")
+                if (form[name].data or "") != (getattr(saved, name) or "")
+            ]
+            return _contact_page(saved, form, 409, str(stale), conflicts)
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            flash(_("The contact is saved."))
+            return _back_to(contact.relationship_id)
+    return _contact_page(contact, form, 422, error)
+
+
+@bp.route("/<int:relationship_id>/contacts/<int:contact_id>/delete/confirm")
+@member("employee")
+def confirm_delete_contact(party_id, relationship_id, contact_id):
+    """Without JavaScript: ask before a contact is deleted."""
+    contact = _contact_or_404(relationship_id, contact_id)
+    return confirm_page(
+        title=_("Delete this contact"),
+        question=_("Delete the contact %(name)s?", name=contact.name),
+        button=_("Delete contact"),
+        action_url=url_for(
+            "clients.delete_client_contact",
+            party_id=party_id,
+            relationship_id=relationship_id,
+            contact_id=contact.id,
+        ),
+        cancel_url=url_for("clients.show", party_id=party_id, relationship_id=relationship_id),
+    )
+
+
+@bp.route("/<int:relationship_id>/contacts/<int:contact_id>/delete", methods=["POST"])
+@member("employee")
+def delete_client_contact(party_id, relationship_id, contact_id):
+    """Delete a contact person."""
+    contact = _contact_or_404(relationship_id, contact_id)
+    delete_contact(current_user._get_current_object(), g.party, relationship_id, contact.id)
+    flash(_("The contact %(name)s is deleted.", name=contact.name))
+    return _back_to(contact.relationship_id)

@@ -120,3 +120,30 @@ class ClientCreateForm(CompanyEditForm):
                 source = self.delivery.form[field.short_name]
                 field.data, field.raw_data = source.data, source.raw_data
         return super().validate(extra_validators)
+
+
+class CategoryForm(PortalForm):
+    """A customer category (F20): a name and a short code."""
+
+    version = HiddenField()
+    name = StringField(_l("Name"), [DataRequired(), Length(max=120)], filters=[strip])
+    code = StringField(_l("Code"), [DataRequired(), Length(max=40)], filters=[strip])
+
+
+class GroupForm(CategoryForm):
+    """A customer group (F19): also a discount and an announcement to its buyers."""
+
+    discount = PercentField(_l("Group discount %"), [Length(max=12)])
+    announcement = TextAreaField(_l("Announcement"), [Length(max=2000)])
+
+
+class ContactForm(PortalForm):
+    """A contact person at a client (F15)."""
+
+    version = HiddenField()
+    name = StringField(_l("Name"), [DataRequired(), Length(max=200)], filters=[strip])
+    role = StringField(_l("Role or department"), [Optional(), Length(max=120)], filters=[strip])
+    email = EmailField(
+        _l("Email address"), [Optional(), Length(max=254), Email()], filters=[strip]
+    )
+    phone = StringField(_l("Phone"), [Optional(), Length(max=40)], filters=[strip])
