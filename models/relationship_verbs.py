@@ -441,3 +441,45 @@ def remove_client(actor: User, supplier: Party, relationship_id) -> None:
         name = _name(relationship)
         relationship.delete_instance(recursive=True)
         audit.record(actor, supplier, "client", "delete", name)
+
+
+MAX_BULK = 500
+
+
+@retrying
+def bulk_assign(
+    actor: User,
+    supplier: Party,
+    relationship_ids,
+    *,
+    group_id=None,
+    category_id=None,
+    add_tag: str = "",
+) -> int:
+    """Put several clients in a group and/or category and/or add a tag to them, in one
+    transaction (all or nothing), each change audited on its client; `None` keeps what each
+    has, "" (for group/category) takes it out. Returns how many clients changed."""
+    ids = sorted({int(i) for i in relationship_ids if str(i).isdigit()})
+    if not ids:
+        raise DomainError(_l("Select at least one client."), "ids")
+    if len(ids) > MAX_BULK:
+        raise DomainError(_l("Select at most %(max)s clients at once."), "ids", max=MAX_BULK)
+    tag = tags_text(add_tag) if add_tag else ""
+    if group_id is None and category_id is None and not tag:
+        raise DomainError(_l("Choose a group, a category or a tag to set."))
+    changed = 0
+    with transaction(lock=supplier):
+        _require(actor, supplier, "supervisor")
+        for relationship_id in ids:
+            relationship = client_of(supplier, relationship_id)  # NotFound: nothing is written
+            values = {}
+            if group_id is not None:
+                values["group_id"] = group_id or None
+            if category_id is not None:
+                values["category_id"] = category_id or None
+            if tag and tag not in relationship.tag_list:
+                values["tags"] = ", ".join([*relationship.tag_list, tag])
+            before = relationship.version
+            if values and update_terms(actor, supplier, relationship.id, None, **values).version != before:
+                changed += 1
+    return changed

@@ -252,3 +252,46 @@ def test_bad_contacts_are_refused_and_other_suppliers_contacts_answer_404(client
     wrong = book["alfa"].id
     assert client.get(f"{base(book)}/{wrong}/contacts/{contact.id}/edit").status_code == 404
     assert ClientContact.select().count() == 1
+
+
+# --- several clients at once -------------------------------------------------------------------
+
+
+def test_a_supervisor_puts_selected_clients_in_a_group_with_a_tag(client, login, book):
+    supervisor = factories.make_member(book["supplier"], "supervisor")
+    login(supervisor)
+    ids = [str(book["alfa"].id), str(book["beta"].id)]
+    answer = client.post(
+        f"{base(book)}/bulk",
+        data={"ids": ids, "group": str(book["horeca"].id), "category": "keep", "tag": "Summer"},
+    )
+    assert answer.status_code == 303
+    assert "2 clients changed." in text_of(client.get(answer.headers["Location"]))
+    alfa, beta = Relationship.get_by_id(book["alfa"].id), Relationship.get_by_id(book["beta"].id)
+    assert alfa.group_id == beta.group_id == book["horeca"].id
+    assert alfa.category_id == book["canteens"].id  # kept
+    assert "summer" in alfa.tag_list and beta.tag_list == ["-risky", "summer"]
+    assert AuditEntry.select().where(AuditEntry.area == "client", AuditEntry.action == "update").count() >= 2
+    taken_out = client.post(f"{base(book)}/bulk", data={"ids": ids, "group": "none"})
+    assert taken_out.status_code == 303
+    assert Relationship.get_by_id(book["alfa"].id).group_id is None
+
+
+def test_bulk_changes_are_all_or_nothing_and_for_supervisors(client, login, book):
+    theirs = factories.make_party()
+    admin = factories.make_member(theirs, "admin")
+    foreign, _ = create_client(
+        admin, theirs, company={"legal_name": "Foreign", "country": "NL"}, delivery=ADDRESS, invoice=ADDRESS
+    )
+    foreign_group = CustomerGroup.create(supplier=theirs, name="Theirs", code="T")
+    login(book["admin"])
+    ids = [str(book["alfa"].id), str(foreign.id)]
+    assert client.post(f"{base(book)}/bulk", data={"ids": ids, "group": str(book["horeca"].id)}).status_code == 404
+    assert Relationship.get_by_id(book["alfa"].id).group_id is None
+    other_group = client.post(
+        f"{base(book)}/bulk", data={"ids": [str(book["alfa"].id)], "group": str(foreign_group.id)}
+    )
+    assert other_group.status_code == 303
+    assert Relationship.get_by_id(book["alfa"].id).group_id is None
+    login(book["staff"])
+    assert client.post(f"{base(book)}/bulk", data={"ids": [str(book["alfa"].id)], "tag": "x"}).status_code == 403

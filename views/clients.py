@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from flask import Blueprint, Response, abort, flash, g, request, stream_with_context, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from models.addresses import addresses_of
@@ -34,6 +35,7 @@ from models.client_lists import (
     client_rows,
     visible_name,
 )
+from models.relationship_verbs import bulk_assign
 from models.relationships import (
     DELINQUENCY,
     DELINQUENCY_LABELS,
@@ -720,3 +722,38 @@ def delete_client_contact(party_id, relationship_id, contact_id):
     delete_contact(current_user._get_current_object(), g.party, relationship_id, contact.id)
     flash(_("The contact %(name)s is deleted.", name=contact.name))
     return _back_to(contact.relationship_id)
+
+
+# --- several clients at once ---------------------------------------------------------------
+
+
+@bp.route("/bulk", methods=["POST"])
+@member("supervisor")
+def bulk(party_id):
+    """Put the selected clients in a group and/or category, or add a tag to them: all of
+    them or none (one transaction), each change audited."""
+
+    def choice(name):
+        value = request.form.get(name, "keep")
+        return None if value == "keep" else ("" if value == "none" else value)
+
+    back = url_for("clients.index", party_id=g.party.id)
+    shown = request.referrer or ""
+    if shown.startswith(request.host_url.rstrip("/") + back):
+        back = shown[len(request.host_url.rstrip("/")) :]
+    try:
+        changed = bulk_assign(
+            current_user._get_current_object(),
+            g.party,
+            request.form.getlist("ids")[:1000],
+            group_id=choice("group"),
+            category_id=choice("category"),
+            add_tag=(request.form.get("tag") or "")[:40],
+        )
+    except NotFound:
+        abort(404)
+    except DomainError as refusal:
+        flash(str(refusal))
+        return redirect_to(back)
+    flash(ngettext("%(num)s client changed.", "%(num)s clients changed.", changed))
+    return redirect_to(back)
