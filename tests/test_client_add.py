@@ -57,8 +57,8 @@ def customer(app):
     )
     return {
         "party": party,
-        "admin": factories.make_member(party, "admin", language="fr"),
-        "second_admin": factories.make_member(party, "admin", language="nl"),
+        "admin": factories.make_member(party, "admin", language="en"),
+        "second_admin": factories.make_member(party, "admin", language="fr"),
         "employee": factories.make_member(party, "employee"),
     }
 
@@ -213,8 +213,10 @@ def test_connecting_sends_a_request_to_each_admin_and_shows_only_what_was_typed(
     # an email to each admin, in each one's language, with the link to My suppliers
     messages = emails(supplier["outbox"])
     assert len(messages) == 2
-    french = next(m for m in messages if customer["admin"].email in m)
+    french = next(m for m in messages if customer["second_admin"].email in m)
     assert "Content-Language: fr" in french
+    english = next(m for m in messages if customer["admin"].email in m)
+    assert "Content-Language: en" in english and "Brouwer asks to add" in english
     assert f"/p/{customer['party'].id}/suppliers/" in french
     assert not any(customer["employee"].email in m for m in messages)
 
