@@ -12,6 +12,7 @@ from .base import DomainError, NotFound, check_version, retrying, transaction
 from .identifiers import clean_text
 from .parties import Party, User, normalise_email
 from .relationships import ClientContact, Relationship, _row_id, client_of
+
 from .relationship_verbs import _require  # isort: skip -- after relationships
 
 audit.register_fields(
@@ -74,7 +75,9 @@ def _values(values: dict) -> dict:
 
 
 def _snapshot(contact: ClientContact) -> dict:
-    return {f"contact.{name}": getattr(contact, name) for name in ("name", "role", "email", "phone")}
+    return {
+        f"contact.{name}": getattr(contact, name) for name in ("name", "role", "email", "phone")
+    }
 
 
 def _subject(relationship: Relationship, contact: ClientContact) -> str:
@@ -89,11 +92,16 @@ def add_contact(actor: User, supplier: Party, relationship_id, **values) -> Clie
     with transaction(lock=supplier):
         _require(actor, supplier, "employee")
         relationship = client_of(supplier, relationship_id)
-        if ClientContact.select().where(ClientContact.relationship == relationship).count() >= MAX_CONTACTS:
+        if (
+            ClientContact.select().where(ClientContact.relationship == relationship).count()
+            >= MAX_CONTACTS
+        ):
             raise DomainError(_l("A client has at most 50 contacts."))
         contact = ClientContact.create(relationship=relationship, **cleaned)
         changes = audit.diff({}, _snapshot(contact))
-        audit.record(actor, supplier, "client_contact", "create", _subject(relationship, contact), changes)
+        audit.record(
+            actor, supplier, "client_contact", "create", _subject(relationship, contact), changes
+        )
     return contact
 
 

@@ -23,6 +23,7 @@ from .relationships import (
     _row_id,
     percent,
 )
+
 from .relationship_verbs import _discount_bp, _require  # isort: skip -- after relationships
 
 audit.register_fields(
@@ -37,8 +38,7 @@ audit.register_fields(
 )
 
 STALE = _l(
-    "Someone else changed this meanwhile; the saved values are shown. Save again to overwrite "
-    "them."
+    "Someone else changed this meanwhile; the saved values are shown. Save again to overwrite them."
 )
 KINDS = {"group": CustomerGroup, "category": CustomerCategory}
 AREAS = {"group": "customer_group", "category": "customer_category"}

@@ -22,8 +22,11 @@ def request_message(relationship: Relationship, admin: User):
         admin.email,
         "connection_request",
         language_or_default(admin.language, customer.language),
-        _l("%(supplier)s asks to add %(customer)s as a client", supplier=supplier.display_name,
-           customer=customer.display_name),
+        _l(
+            "%(supplier)s asks to add %(customer)s as a client",
+            supplier=supplier.display_name,
+            customer=customer.display_name,
+        ),
         supplier=supplier,
         customer=customer,
         requester=relationship.requested_by.name if relationship.requested_by else "",
@@ -49,7 +52,9 @@ def notify_request(relationship: Relationship) -> int:
         try:
             send(request_message(relationship, admin))
         except MailError:
-            log.exception("connection request %s: email to admin %s failed", relationship.id, admin.id)
+            log.exception(
+                "connection request %s: email to admin %s failed", relationship.id, admin.id
+            )
         else:
             sent += 1
     return sent

@@ -152,9 +152,10 @@ def create_client(
     admin_email = normalise_email(admin_email)
     with transaction(lock=supplier):
         _require(actor, supplier, "admin")
-        if fields["vat_number"] and Party.select().where(
-            Party.vat_number == fields["vat_number"]
-        ).exists():
+        if (
+            fields["vat_number"]
+            and Party.select().where(Party.vat_number == fields["vat_number"]).exists()
+        ):
             raise DomainError(
                 _l(
                     "A company with this VAT number uses the portal already: connect to it "
@@ -480,6 +481,9 @@ def bulk_assign(
             if tag and tag not in relationship.tag_list:
                 values["tags"] = ", ".join([*relationship.tag_list, tag])
             before = relationship.version
-            if values and update_terms(actor, supplier, relationship.id, None, **values).version != before:
+            if (
+                values
+                and update_terms(actor, supplier, relationship.id, None, **values).version != before
+            ):
                 changed += 1
     return changed

@@ -27,10 +27,12 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     TextField,
+    fn,
 )
 
 from .base import BaseModel, DomainError, NotFound, from_minor, unique_message, utcnow
 from .parties import Party, User
+from .prepared import prepared
 from .schedules import DeliverySchedule
 
 PAYMENT_METHODS = ("on_delivery", "on_account", "sepa", "online")
@@ -325,7 +327,6 @@ from .relationship_verbs import (  # noqa: E402,F401 -- the verbs live beside, s
     update_terms,
 )
 
-
 # --- the customer's side ------------------------------------------------------------------------
 
 
@@ -350,9 +351,13 @@ def suppliers_of(customer: Party) -> list[Relationship]:
 
 
 def pending_requests(customer: Party) -> int:
-    """How many suppliers wait for the customer's answer to a connection request."""
-    return (
-        Relationship.select()
-        .where(Relationship.customer == customer, Relationship.status == "pending")
-        .count()
+    """How many suppliers wait for the customer's answer to a connection request (on every
+    admin's home page: a prepared query)."""
+    return _pending_requests.scalar(customer.id) or 0
+
+
+@prepared
+def _pending_requests(customer_id: int):
+    return Relationship.select(fn.COUNT(Relationship.id)).where(
+        Relationship.customer == customer_id, Relationship.status == "pending"
     )

@@ -22,11 +22,7 @@ AREAS = ("clients.", "client_groups.", "suppliers.")
 
 
 def area_rules(app):
-    return [
-        rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(AREAS)
-    ]
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(AREAS)]
 
 
 def methods(rule):
@@ -35,11 +31,19 @@ def methods(rule):
 
 def world():
     """Two suppliers, each with a client, a group, a category and a contact."""
+
     def supplier_with_client(name):
         supplier = factories.make_party(display_name=name)
-        members = {role: factories.make_member(supplier, role) for role in ("employee", "supervisor", "admin")}
-        customer = factories.make_party(display_name=f"Client of {name}", email=f"buy@{name}.example")
-        customer_members = {role: factories.make_member(customer, role) for role in ("employee", "admin")}
+        members = {
+            role: factories.make_member(supplier, role)
+            for role in ("employee", "supervisor", "admin")
+        }
+        customer = factories.make_party(
+            display_name=f"Client of {name}", email=f"buy@{name}.example"
+        )
+        customer_members = {
+            role: factories.make_member(customer, role) for role in ("employee", "admin")
+        }
         link = connect_client(members["admin"], supplier, f"buy@{name}.example")
         return {
             "supplier": supplier,
@@ -75,9 +79,15 @@ def ids_of(side, rule):
 
 def snapshot():
     return (
-        [(r.id, r.status, r.version, r.active) for r in Relationship.select().order_by(Relationship.id)],
+        [
+            (r.id, r.status, r.version, r.active)
+            for r in Relationship.select().order_by(Relationship.id)
+        ],
         [(g.id, g.name, g.version) for g in CustomerGroup.select().order_by(CustomerGroup.id)],
-        [(c.id, c.name, c.version) for c in CustomerCategory.select().order_by(CustomerCategory.id)],
+        [
+            (c.id, c.name, c.version)
+            for c in CustomerCategory.select().order_by(CustomerCategory.id)
+        ],
         [(c.id, c.name, c.version) for c in ClientContact.select().order_by(ClientContact.id)],
     )
 
@@ -92,9 +102,16 @@ def test_supplier_roles_get_what_their_policy_allows(app, client, login, role):
         policy = policy_of(rule.endpoint, app)
         allowed = role_rank(role) >= role_rank(policy.role)
         for method in methods(rule):
-            if method == "POST" and "delete" in rule.rule or "remove" in rule.rule and method == "POST":
+            if (
+                method == "POST"
+                and "delete" in rule.rule
+                or "remove" in rule.rule
+                and method == "POST"
+            ):
                 continue  # destructive posts are covered by their own tests
-            status = client.open(url_of(rule, mine["supplier"].id, ids_of(mine, rule)), method=method).status_code
+            status = client.open(
+                url_of(rule, mine["supplier"].id, ids_of(mine, rule)), method=method
+            ).status_code
             if allowed:
                 assert status not in (403, 404, 500), (role, method, rule.rule, status)
             else:
@@ -116,7 +133,9 @@ def test_another_suppliers_ids_inside_ones_own_urls_answer_404_and_write_nothing
             continue
         for method in methods(rule):
             url = url_of(rule, mine["supplier"].id, ids_of(theirs, rule))
-            status = client.open(url, method=method, data={"name": "X", "code": "X", "accept": "1"}).status_code
+            status = client.open(
+                url, method=method, data={"name": "X", "code": "X", "accept": "1"}
+            ).status_code
             assert status == 404, (role, method, rule.rule, status)
     assert snapshot() == before
 
@@ -127,15 +146,30 @@ def test_the_clients_own_users_see_my_suppliers_and_only_admins_answer(app, clie
     login(mine["customer_members"]["employee"])
     assert client.get(f"/p/{customer.id}/suppliers/").status_code == 200
     assert client.get(f"/p/{customer.id}/suppliers/{link.id}/").status_code == 200
-    assert client.post(f"/p/{customer.id}/suppliers/{link.id}/answer", data={"accept": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/p/{customer.id}/suppliers/{link.id}/answer", data={"accept": "1"}
+        ).status_code
+        == 403
+    )
     # the client's users are not the supplier's: its client book answers 404
     assert client.get(f"/p/{mine['supplier'].id}/clients/").status_code == 404
     assert client.get(f"/p/{mine['supplier'].id}/clients/{link.id}/").status_code == 404
     login(mine["customer_members"]["admin"])
     other_link = theirs["link"]
-    assert client.post(f"/p/{customer.id}/suppliers/{other_link.id}/answer", data={"accept": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/p/{customer.id}/suppliers/{other_link.id}/answer", data={"accept": "1"}
+        ).status_code
+        == 404
+    )
     assert Relationship.get_by_id(other_link.id).status == "pending"
-    assert client.post(f"/p/{customer.id}/suppliers/{link.id}/answer", data={"accept": "1"}).status_code == 303
+    assert (
+        client.post(
+            f"/p/{customer.id}/suppliers/{link.id}/answer", data={"accept": "1"}
+        ).status_code
+        == 303
+    )
     assert Relationship.get_by_id(link.id).status == "connected"
 
 

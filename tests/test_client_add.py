@@ -52,7 +52,9 @@ def supplier(app, tmp_path):
 @pytest.fixture
 def customer(app):
     party = factories.make_party(
-        display_name="Café Lumière", email="cafe@lumiere.example", vat_number="BE0403170701",
+        display_name="Café Lumière",
+        email="cafe@lumiere.example",
+        vat_number="BE0403170701",
         country="BE",
     )
     return {
@@ -104,18 +106,23 @@ def test_the_admin_creates_a_client_and_its_first_admin_joins_from_the_email(
         ("invoice", "Dorpsstraat 1", "1012 AB", True),
     ]
     shown = text_of(client.get(answer.headers["Location"]))
-    assert "Bakkerij Jansen is your client now; owner@jansen.example is invited as its admin." in shown
+    assert (
+        "Bakkerij Jansen is your client now; owner@jansen.example is invited as its admin." in shown
+    )
     assert "Dorpsstraat 1" in shown
-    assert AuditEntry.select().where(
-        AuditEntry.party == supplier["party"], AuditEntry.action == "create"
-    ).exists()
+    assert (
+        AuditEntry.select()
+        .where(AuditEntry.party == supplier["party"], AuditEntry.action == "create")
+        .exists()
+    )
     # the invitation email, in the client's language, opens a page to join as its admin
     [message] = emails(supplier["outbox"])
     assert "To: owner@jansen.example" in message and "Content-Language: nl" in message
     link = link_in(message, "/invitations/")
     visitor = app.test_client()
     joined = visitor.post(
-        link, data={"name": "Ria Jansen", "password": "a-long-password", "confirm": "a-long-password"}
+        link,
+        data={"name": "Ria Jansen", "password": "a-long-password", "confirm": "a-long-password"},
     )
     assert joined.status_code == 303
     member = Membership.get(Membership.party == customer)
@@ -127,8 +134,14 @@ def test_the_admin_creates_a_client_and_its_first_admin_joins_from_the_email(
 def test_a_separate_invoice_address_when_the_box_is_not_ticked(client, login, supplier):
     login(supplier["admin"])
     data = {**CREATE, "invoice_same": "", "admin_email": ""}
-    data.update({"invoice-street": "Postbus 12", "invoice-postal_code": "1000 AA",
-                 "invoice-city": "Amsterdam", "invoice-country": "NL"})
+    data.update(
+        {
+            "invoice-street": "Postbus 12",
+            "invoice-postal_code": "1000 AA",
+            "invoice-city": "Amsterdam",
+            "invoice-country": "NL",
+        }
+    )
     assert client.post(f"/p/{supplier['party'].id}/clients/create", data=data).status_code == 303
     customer = Relationship.get().customer
     assert {a.kind: a.street for a in Address.select().where(Address.party == customer)} == {
@@ -171,7 +184,9 @@ def test_the_new_client_page_answers_in_the_users_language(client, login, suppli
     supplier["admin"].language = "de"
     supplier["admin"].save()
     login(supplier["admin"])
-    answer = client.post(f"/p/{supplier['party'].id}/clients/create", data={**CREATE, "legal_name": ""})
+    answer = client.post(
+        f"/p/{supplier['party'].id}/clients/create", data={**CREATE, "legal_name": ""}
+    )
     assert answer.status_code == 422
     from babel.support import Translations
 
@@ -263,9 +278,11 @@ def test_the_customers_admin_accepts_and_the_supplier_then_sees_the_company(
     assert answer.status_code == 303
     assert Relationship.get_by_id(request.id).status == "connected"
     assert "You are a client of Brouwer now." in text_of(client.get(answer.headers["Location"]))
-    assert AuditEntry.select().where(
-        AuditEntry.party == customer["party"], AuditEntry.action == "answer"
-    ).exists()
+    assert (
+        AuditEntry.select()
+        .where(AuditEntry.party == customer["party"], AuditEntry.action == "answer")
+        .exists()
+    )
     # the supplier now sees the company's name and details
     login(supplier["admin"])
     page = text_of(client.get(f"/p/{supplier['party'].id}/clients/{request.id}/"))
@@ -300,13 +317,24 @@ def test_my_suppliers_shows_the_terms_but_never_the_suppliers_own_notes(
     request = connect_client(supplier["admin"], supplier["party"], "cafe@lumiere.example")
     answer_request(customer["admin"], customer["party"], request.id, True)
     group = CustomerGroup.create(
-        supplier=supplier["party"], name="Horeca", code="HOR", discount_bp=300,
+        supplier=supplier["party"],
+        name="Horeca",
+        code="HOR",
+        discount_bp=300,
         announcement="Fresh croissants every Tuesday.",
     )
     update_terms(
-        supplier["admin"], supplier["party"], request.id, Relationship.get_by_id(request.id).version,
-        min_order=Decimal("150"), payment_method="on_account", payment_terms_days=30,
-        client_code="SECRET-CODE", tags="late-payer", notes="Watch this one", delinquency="debtor",
+        supplier["admin"],
+        supplier["party"],
+        request.id,
+        Relationship.get_by_id(request.id).version,
+        min_order=Decimal("150"),
+        payment_method="on_account",
+        payment_terms_days=30,
+        client_code="SECRET-CODE",
+        tags="late-payer",
+        notes="Watch this one",
+        delinquency="debtor",
         group_id=group.id,
     )
     login(customer["employee"])

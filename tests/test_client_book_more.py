@@ -22,7 +22,12 @@ from models.relationships import (
 from tests import factories
 from tests.conftest import text_of
 
-ADDRESS = {"street": "Dorpsstraat 1", "postal_code": "1012 AB", "city": "Amsterdam", "country": "NL"}
+ADDRESS = {
+    "street": "Dorpsstraat 1",
+    "postal_code": "1012 AB",
+    "city": "Amsterdam",
+    "country": "NL",
+}
 
 
 @pytest.fixture
@@ -35,8 +40,11 @@ def book(app):
 
     def client_named(name, **terms):
         r, _ = create_client(
-            admin, supplier, company={"legal_name": name, "country": "NL"},
-            delivery=ADDRESS, invoice=ADDRESS,
+            admin,
+            supplier,
+            company={"legal_name": name, "country": "NL"},
+            delivery=ADDRESS,
+            invoice=ADDRESS,
         )
         return update_terms(admin, supplier, r.id, r.version, **terms) if terms else r
 
@@ -48,7 +56,7 @@ def book(app):
         "canteens": canteens,
         "zuid": client_named("Zuid Hotel", group_id=horeca.id, client_code="K-2"),
         "alfa": client_named("Alfa Kantine", category_id=canteens.id, client_code="K-1"),
-        "beta": client_named("=HYPERLINK(\"http://evil.example\")", tags="-risky"),
+        "beta": client_named('=HYPERLINK("http://evil.example")', tags="-risky"),
     }
 
 
@@ -75,11 +83,20 @@ def test_admin_adds_edits_and_deletes_a_group(client, login, book):
     login(book["admin"])
     added = client.post(
         f"{base(book)}/groups/",
-        data={"name": "Schools", "code": "edu", "discount": "5", "announcement": "Closed on Monday."},
+        data={
+            "name": "Schools",
+            "code": "edu",
+            "discount": "5",
+            "announcement": "Closed on Monday.",
+        },
     )
     assert added.status_code == 303
     group = CustomerGroup.get(CustomerGroup.code == "EDU")
-    assert (group.name, group.discount_bp, group.announcement) == ("Schools", 500, "Closed on Monday.")
+    assert (group.name, group.discount_bp, group.announcement) == (
+        "Schools",
+        500,
+        "Closed on Monday.",
+    )
     edit = client.get(f"{base(book)}/groups/{group.id}/edit")
     assert edit.status_code == 200 and "Closed on Monday." in text_of(edit)
     saved = client.post(
@@ -144,10 +161,14 @@ def test_another_suppliers_groups_answer_404(client, login, book):
 
 def test_categories_are_added_and_edited(client, login, book):
     login(book["admin"])
-    assert client.post(f"{base(book)}/categories/", data={"name": "Hotels", "code": "hot"}).status_code == 303
+    assert (
+        client.post(f"{base(book)}/categories/", data={"name": "Hotels", "code": "hot"}).status_code
+        == 303
+    )
     category = CustomerCategory.get(CustomerCategory.code == "HOT")
     saved = client.post(
-        f"{base(book)}/categories/{category.id}", data={"version": "1", "name": "Hotels & B&Bs", "code": "HOT"}
+        f"{base(book)}/categories/{category.id}",
+        data={"version": "1", "name": "Hotels & B&Bs", "code": "HOT"},
     )
     assert saved.status_code == 303
     assert CustomerCategory.get_by_id(category.id).name == "Hotels & B&Bs"
@@ -158,7 +179,10 @@ def test_categories_are_added_and_edited(client, login, book):
 
 def names(response) -> list[str]:
     html = response.get_data(as_text=True)
-    return re.findall(r'data-testid="client-row">\s*<td class="cell-name">\s*<a [^>]*><strong>([^<]*)</strong>', html)
+    return re.findall(
+        r'data-testid="client-row">\s*<td class="cell-name">\s*<a [^>]*><strong>([^<]*)</strong>',
+        html,
+    )
 
 
 def test_the_list_filters_by_group_and_category_and_sorts(client, login, book):
@@ -166,7 +190,8 @@ def test_the_list_filters_by_group_and_category_and_sorts(client, login, book):
     by_group = client.get(f"{base(book)}/?group={book['horeca'].id}")
     assert names(by_group) == ["Zuid Hotel"]
     by_category = client.get(
-        f"{base(book)}/?category={book['canteens'].id}", headers={"HX-Request": "true", "HX-Target": "client-rows"}
+        f"{base(book)}/?category={book['canteens'].id}",
+        headers={"HX-Request": "true", "HX-Target": "client-rows"},
     )
     assert names(by_category) == ["Alfa Kantine"]
     by_code = names(client.get(f"{base(book)}/?sort=code"))
@@ -177,7 +202,9 @@ def test_the_list_filters_by_group_and_category_and_sorts(client, login, book):
     assert client.get(f"{base(book)}/?group=abc&category=-1&sort=drop").status_code == 200
 
 
-def test_the_export_has_the_filtered_clients_with_a_bom_and_formulas_neutralised(client, login, book):
+def test_the_export_has_the_filtered_clients_with_a_bom_and_formulas_neutralised(
+    client, login, book
+):
     login(book["staff"])
     answer = client.get(f"{base(book)}/export.csv")
     assert answer.status_code == 200
@@ -192,7 +219,9 @@ def test_the_export_has_the_filtered_clients_with_a_bom_and_formulas_neutralised
     zuid = next(r for r in rows if r["name"] == "Zuid Hotel")
     assert (zuid["client_code"], zuid["group"]) == ("K-2", "HOR")
     filtered = client.get(f"{base(book)}/export.csv?group={book['horeca'].id}")
-    assert [r["name"] for r in csv.DictReader(io.StringIO(filtered.get_data().decode("utf-8-sig")))] == ["Zuid Hotel"]
+    assert [
+        r["name"] for r in csv.DictReader(io.StringIO(filtered.get_data().decode("utf-8-sig")))
+    ] == ["Zuid Hotel"]
 
 
 def test_the_export_shows_a_pending_request_only_as_typed(client, login, book):
@@ -212,7 +241,12 @@ def test_staff_add_edit_and_delete_a_contact(client, login, book):
     rid = book["zuid"].id
     added = client.post(
         f"{base(book)}/{rid}/contacts",
-        data={"name": "Jan de Vries", "role": "Purchasing", "email": "Jan@Zuid.example", "phone": "+31 6 1234 5678"},
+        data={
+            "name": "Jan de Vries",
+            "role": "Purchasing",
+            "email": "Jan@Zuid.example",
+            "phone": "+31 6 1234 5678",
+        },
     )
     assert added.status_code == 303
     contact = ClientContact.get()
@@ -222,11 +256,13 @@ def test_staff_add_edit_and_delete_a_contact(client, login, book):
     assert "Jan de Vries" in text_of(page)
     assert 'href="mailto:jan@zuid.example"' in html and 'href="tel:+31612345678"' in html
     saved = client.post(
-        f"{base(book)}/{rid}/contacts/{contact.id}", data={"version": "1", "name": "Jan de Vries", "role": "Kitchen"}
+        f"{base(book)}/{rid}/contacts/{contact.id}",
+        data={"version": "1", "name": "Jan de Vries", "role": "Kitchen"},
     )
     assert saved.status_code == 303 and ClientContact.get_by_id(contact.id).role == "Kitchen"
     stale = client.post(
-        f"{base(book)}/{rid}/contacts/{contact.id}", data={"version": "1", "name": "Jan", "role": "Bar"}
+        f"{base(book)}/{rid}/contacts/{contact.id}",
+        data={"version": "1", "name": "Jan", "role": "Bar"},
     )
     assert stale.status_code == 409 and "Kitchen" in text_of(stale)
     assert client.post(f"{base(book)}/{rid}/contacts/{contact.id}/delete").status_code == 303
@@ -246,7 +282,9 @@ def test_bad_contacts_are_refused_and_other_suppliers_contacts_answer_404(client
     other = factories.make_party()
     login(factories.make_member(other, "admin"))
     assert client.get(f"/p/{other.id}/clients/{rid}/contacts/{contact.id}/edit").status_code == 404
-    assert client.post(f"/p/{other.id}/clients/{rid}/contacts/{contact.id}/delete").status_code == 404
+    assert (
+        client.post(f"/p/{other.id}/clients/{rid}/contacts/{contact.id}/delete").status_code == 404
+    )
     # the contact of one client through another client's URL of the same supplier
     login(book["staff"])
     wrong = book["alfa"].id
@@ -271,7 +309,12 @@ def test_a_supervisor_puts_selected_clients_in_a_group_with_a_tag(client, login,
     assert alfa.group_id == beta.group_id == book["horeca"].id
     assert alfa.category_id == book["canteens"].id  # kept
     assert "summer" in alfa.tag_list and beta.tag_list == ["-risky", "summer"]
-    assert AuditEntry.select().where(AuditEntry.area == "client", AuditEntry.action == "update").count() >= 2
+    assert (
+        AuditEntry.select()
+        .where(AuditEntry.area == "client", AuditEntry.action == "update")
+        .count()
+        >= 2
+    )
     taken_out = client.post(f"{base(book)}/bulk", data={"ids": ids, "group": "none"})
     assert taken_out.status_code == 303
     assert Relationship.get_by_id(book["alfa"].id).group_id is None
@@ -281,12 +324,21 @@ def test_bulk_changes_are_all_or_nothing_and_for_supervisors(client, login, book
     theirs = factories.make_party()
     admin = factories.make_member(theirs, "admin")
     foreign, _ = create_client(
-        admin, theirs, company={"legal_name": "Foreign", "country": "NL"}, delivery=ADDRESS, invoice=ADDRESS
+        admin,
+        theirs,
+        company={"legal_name": "Foreign", "country": "NL"},
+        delivery=ADDRESS,
+        invoice=ADDRESS,
     )
     foreign_group = CustomerGroup.create(supplier=theirs, name="Theirs", code="T")
     login(book["admin"])
     ids = [str(book["alfa"].id), str(foreign.id)]
-    assert client.post(f"{base(book)}/bulk", data={"ids": ids, "group": str(book["horeca"].id)}).status_code == 404
+    assert (
+        client.post(
+            f"{base(book)}/bulk", data={"ids": ids, "group": str(book["horeca"].id)}
+        ).status_code
+        == 404
+    )
     assert Relationship.get_by_id(book["alfa"].id).group_id is None
     other_group = client.post(
         f"{base(book)}/bulk", data={"ids": [str(book["alfa"].id)], "group": str(foreign_group.id)}
@@ -294,4 +346,9 @@ def test_bulk_changes_are_all_or_nothing_and_for_supervisors(client, login, book
     assert other_group.status_code == 303
     assert Relationship.get_by_id(book["alfa"].id).group_id is None
     login(book["staff"])
-    assert client.post(f"{base(book)}/bulk", data={"ids": [str(book["alfa"].id)], "tag": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"{base(book)}/bulk", data={"ids": [str(book["alfa"].id)], "tag": "x"}
+        ).status_code
+        == 403
+    )

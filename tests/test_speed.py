@@ -194,7 +194,7 @@ PINNED = [
     ),
 ]
 QUERIES = {
-    "home": 4,
+    "home": 5,  # + the connection requests waiting for an admin (issue 8)
     "team": 7,
     "team members region": 5,
     "team, page 2": 7,

@@ -57,7 +57,9 @@ def _create(kind: str):
     error = None
     if form.validate_on_submit():
         try:
-            row = create_group(current_user._get_current_object(), g.party, kind, **_values(kind, form))
+            row = create_group(
+                current_user._get_current_object(), g.party, kind, **_values(kind, form)
+            )
         except DomainError as refusal:
             error = field_error(form, refusal)
         else:
@@ -107,7 +109,9 @@ def _edit_page(kind: str, row, form, status=200, error=None, conflicts=None):
 def _form_data(kind: str, row) -> dict:
     data = {"version": str(row.version), "name": row.name, "code": row.code}
     if kind == "group":
-        data["discount"] = "" if row.discount_bp is None else format_decimal(percent(row.discount_bp))
+        data["discount"] = (
+            "" if row.discount_bp is None else format_decimal(percent(row.discount_bp))
+        )
         data["announcement"] = row.announcement
     return data
 

@@ -10,16 +10,12 @@ import io
 from types import SimpleNamespace
 
 from flask import Blueprint, Response, abort, flash, g, request, stream_with_context, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
-from models.addresses import addresses_of
+from models.addresses import ADDRESS_FIELDS, addresses_of
 from models.base import DomainError, NotFound, StaleForm, from_minor
-from models.invitations import send_invitation
-from models.mail import MailError
-from models.relationship_mail import notify_request
 from models.client_contacts import (
     add_contact,
     contact_of,
@@ -35,6 +31,9 @@ from models.client_lists import (
     client_rows,
     visible_name,
 )
+from models.invitations import send_invitation
+from models.mail import MailError
+from models.relationship_mail import notify_request
 from models.relationship_verbs import bulk_assign
 from models.relationships import (
     DELINQUENCY,
@@ -151,9 +150,24 @@ def csv_cell(value) -> str:
 
 
 EXPORT_COLUMNS = (
-    "client_code", "name", "legal_name", "vat_number", "email", "phone", "country", "status",
-    "active", "group", "category", "delinquency", "min_order", "credit_limit",
-    "payment_method", "payment_terms_days", "discount", "tags",
+    "client_code",
+    "name",
+    "legal_name",
+    "vat_number",
+    "email",
+    "phone",
+    "country",
+    "status",
+    "active",
+    "group",
+    "category",
+    "delinquency",
+    "min_order",
+    "credit_limit",
+    "payment_method",
+    "payment_terms_days",
+    "discount",
+    "tags",
 )
 
 
@@ -491,9 +505,7 @@ def connect(party_id):
 
 
 def _part(form) -> dict:
-    return {name: form[name].data for name in (
-        "label", "recipient", "street", "street2", "postal_code", "city", "region", "country"
-    )}
+    return {name: form[name].data for name in ADDRESS_FIELDS}
 
 
 @bp.route("/create", methods=["POST"])
@@ -574,9 +586,7 @@ def confirm_remove(party_id, relationship_id):
             "portal. To stop orders but keep everything, deactivate the client instead."
         ),
         button=_("Remove client"),
-        action_url=url_for(
-            "clients.remove", party_id=party_id, relationship_id=relationship.id
-        ),
+        action_url=url_for("clients.remove", party_id=party_id, relationship_id=relationship.id),
         cancel_url=url_for("clients.show", party_id=party_id, relationship_id=relationship.id),
     )
 
@@ -621,7 +631,10 @@ def add_client_contact(party_id, relationship_id):
     if form.validate_on_submit():
         try:
             contact = add_contact(
-                current_user._get_current_object(), g.party, relationship.id, **_contact_values(form)
+                current_user._get_current_object(),
+                g.party,
+                relationship.id,
+                **_contact_values(form),
             )
         except DomainError as refusal:
             error = field_error(form, refusal)

@@ -11,7 +11,7 @@ from email import policy
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, open_context, finish_context, sign_in
+from tests.browser.conftest import ARTIFACTS, finish_context, open_context, sign_in
 
 
 def invitation_link(outbox, address: str) -> str:
@@ -23,7 +23,9 @@ def invitation_link(outbox, address: str) -> str:
     raise AssertionError(f"no email to {address}")
 
 
-def test_admin_creates_a_client_whose_admin_joins_from_the_email(page, browser, live_server, tmp_path):
+def test_admin_creates_a_client_whose_admin_joins_from_the_email(
+    page, browser, live_server, tmp_path
+):
     sign_in(page, live_server, "supplier-admin@example.com")
     page.goto(f"{live_server}/p/1/clients/")
     page.locator('[data-testid="add-client"]').click()
@@ -44,7 +46,9 @@ def test_admin_creates_a_client_whose_admin_joins_from_the_email(page, browser, 
     expect(page.locator("h1")).to_have_text("Bakkerij Zonnebloem")
     expect(page.locator(".flash")).to_contain_text("eigenaar@zonnebloem.example")
     expect(page.locator(".address-lines").first).to_contain_text("3511 AP")
-    expect(page.locator('[data-testid="call-button"]')).to_have_attribute("href", "tel:+31305550199")
+    expect(page.locator('[data-testid="call-button"]')).to_have_attribute(
+        "href", "tel:+31305550199"
+    )
 
     # the new admin opens the link from the email in a browser of her own
     link = invitation_link(tmp_path / "outbox", "eigenaar@zonnebloem.example")
@@ -109,7 +113,9 @@ def test_the_admin_of_nordhavn_accepts_hoffmanns_connection_request(page, live_s
     expect(page.locator('[data-testid="supplier-row"]')).to_have_count(2)
 
 
-def test_a_buyer_reads_the_announcement_of_their_suppliers_group_on_a_tablet(tablet_page, live_server):
+def test_a_buyer_reads_the_announcement_of_their_suppliers_group_on_a_tablet(
+    tablet_page, live_server
+):
     page = tablet_page
     sign_in(page, live_server, "supervisor@example.com")
     page.locator('.party-nav a[href$="/suppliers/"]').click()

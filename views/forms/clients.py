@@ -102,9 +102,7 @@ class ClientCreateForm(CompanyEditForm):
     and optionally its first admin, invited by email."""
 
     version = None
-    display_name = StringField(
-        _l("Display name"), [Optional(), Length(max=200)], filters=[strip]
-    )
+    display_name = StringField(_l("Display name"), [Optional(), Length(max=200)], filters=[strip])
     delivery = FormField(AddressPart, label=_l("Delivery address"))
     invoice_same = BooleanField(_l("The invoice address is the delivery address"), default=True)
     invoice = FormField(AddressPart, label=_l("Invoice address"))
@@ -143,7 +141,5 @@ class ContactForm(PortalForm):
     version = HiddenField()
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)], filters=[strip])
     role = StringField(_l("Role or department"), [Optional(), Length(max=120)], filters=[strip])
-    email = EmailField(
-        _l("Email address"), [Optional(), Length(max=254), Email()], filters=[strip]
-    )
+    email = EmailField(_l("Email address"), [Optional(), Length(max=254), Email()], filters=[strip])
     phone = StringField(_l("Phone"), [Optional(), Length(max=40)], filters=[strip])
