@@ -13,8 +13,13 @@ from models.addresses import Address, DeliveryPoint, add_address, add_delivery_p
 from models.bank import BankAccount, save_bank_account
 from models.invitations import Invitation, invite_member
 from models.parties import Membership, User
-from models.relationships import ClientContact, CustomerCategory, CustomerGroup, Relationship
-from models.relationships import create_client
+from models.relationships import (
+    ClientContact,
+    CustomerCategory,
+    CustomerGroup,
+    Relationship,
+    create_client,
+)
 from models.schedules import DeliverySchedule, create_schedule
 from tests.conftest import text_of
 
