@@ -104,7 +104,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.session_protection = None  # the server-side session row is the protection
     idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
     lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
-    login_manager.user_loader(lambda token: load_session(token, idle=idle, lifetime=lifetime))
+    login_manager.user_loader(
+        lambda token: load_session(token, idle=idle, lifetime=lifetime, touch=not _is_poll())
+    )
     login_manager.unauthorized_handler(_unauthorized)
     if trusted_hosts := app.config.get("TRUSTED_HOSTS"):
         # Our own check (views/hosts.py) instead of Werkzeug's, which misses IPv6 literals.
@@ -126,6 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
         clients,
         company,
         invitations,
+        messages,
         parties,
         schedules,
         suppliers,
@@ -141,6 +144,7 @@ def create_app(config: dict | None = None) -> Flask:
         clients.bp,
         client_groups.bp,
         suppliers.bp,
+        messages.bp,
         team.bp,
         invitations.bp,
         audit.bp,
@@ -190,6 +194,14 @@ def _template_context() -> dict:
         "home_membership": home_among(current_user, memberships) if memberships else None,
         "locale": str(get_locale()),
     }
+
+
+def _is_poll() -> bool:
+    """A request a page makes by itself every few seconds (the unread count, new messages):
+    not a sign that someone is at the keyboard."""
+    return (
+        request.endpoint == "messages.unread" or request.headers.get("HX-Target") == "message-list"
+    )
 
 
 def _unauthorized():
@@ -287,6 +299,22 @@ def _register_cli(app: Flask) -> None:
         """List migrations not yet applied."""
         todo = pending(app.extensions["database"])
         click.echo("\n".join(todo) if todo else "Up to date.")
+
+    @app.cli.group("messages")
+    def messages_group():
+        """Messages between suppliers and clients."""
+
+    @messages_group.command("remind")
+    @click.option("--minutes", default=5, show_default=True, help="Unread for at least this long.")
+    def messages_remind(minutes):
+        """Email readers about messages they left unread (run it every minute: cron or a
+        systemd timer; safe on several machines at once)."""
+        import datetime as dt
+
+        from models.messages import remind
+
+        sent = remind(delay=dt.timedelta(minutes=minutes))
+        click.echo(f"Message reminders sent: {sent}")
 
     @app.cli.group("demo")
     def demo_group():

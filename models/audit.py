@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField, fn
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from config import LANGUAGES
 
-from .base import BaseModel, db, from_minor, utcnow
+from .base import BaseModel, db, from_minor, paged, utcnow
 from .parties import Party, User
 from .prepared import Prepared, prepared
 
@@ -113,6 +113,7 @@ class AuditEntry(BaseModel):
     action = CharField(max_length=32)
     subject = CharField(max_length=200, default="")
     changes = TextField(default="[]")
+    record_id = IntegerField(null=True)  # the record it is about, where a page lists its own
 
     labels: LabelMemo | None = None  # set by entries_for(): one memo for the page
 
@@ -233,8 +234,10 @@ def record(
     action: str,
     subject: str = "",
     changes: list[dict] | None = None,
+    record_id: int | None = None,
 ) -> AuditEntry:
-    """Write one audit entry; call it inside the verb's transaction so both land or neither."""
+    """Write one audit entry; call it inside the verb's transaction so both land or neither.
+    `record_id` names the record (a relationship) whose own page lists its entries."""
     return AuditEntry.create(
         party=party,
         actor=actor,
@@ -242,6 +245,7 @@ def record(
         action=action,
         subject=str(subject)[:200],
         changes=json.dumps(changes or [], ensure_ascii=False),
+        record_id=record_id,
     )
 
 
@@ -329,3 +333,22 @@ def actors_of(party: Party) -> list[Actor]:
 def removed(snapshot: dict) -> list[dict]:
     """Change records for a deleted record: every value goes to nothing."""
     return diff(snapshot, dict.fromkeys(snapshot))
+
+
+def record_entries(party: Party, areas: tuple[str, ...], record_id: int, page=1, per_page=25):
+    """A page of the party's entries about one record (a client: its terms, status, contacts),
+    newest first, with the total count."""
+    query = (
+        AuditEntry.select(AuditEntry, User.id, User.name)
+        .join(User, JOIN.LEFT_OUTER)
+        .where(
+            AuditEntry.party == party,
+            AuditEntry.area.in_(list(areas)),
+            AuditEntry.record_id == record_id,
+        )
+    )
+    result = paged(query, page, per_page, (AuditEntry.at.desc(), AuditEntry.id.desc()))
+    memo = LabelMemo()
+    for row in result:
+        row.labels = memo
+    return result

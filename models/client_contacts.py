@@ -100,7 +100,13 @@ def add_contact(actor: User, supplier: Party, relationship_id, **values) -> Clie
         contact = ClientContact.create(relationship=relationship, **cleaned)
         changes = audit.diff({}, _snapshot(contact))
         audit.record(
-            actor, supplier, "client_contact", "create", _subject(relationship, contact), changes
+            actor,
+            supplier,
+            "client_contact",
+            "create",
+            _subject(relationship, contact),
+            changes,
+            relationship.id,
         )
     return contact
 
@@ -120,7 +126,15 @@ def update_contact(actor: User, supplier: Party, relationship_id, contact_id, ve
             contact.version += 1
             contact.save()
             subject = _subject(contact.relationship, contact)
-            audit.record(actor, supplier, "client_contact", "update", subject, changes)
+            audit.record(
+                actor,
+                supplier,
+                "client_contact",
+                "update",
+                subject,
+                changes,
+                contact.relationship_id,
+            )
     return contact
 
 
@@ -131,4 +145,6 @@ def delete_contact(actor: User, supplier: Party, relationship_id, contact_id) ->
         contact = contact_of(supplier, relationship_id, contact_id)
         subject = _subject(contact.relationship, contact)
         contact.delete_instance()
-        audit.record(actor, supplier, "client_contact", "delete", subject)
+        audit.record(
+            actor, supplier, "client_contact", "delete", subject, None, contact.relationship_id
+        )

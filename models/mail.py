@@ -8,6 +8,7 @@ write transaction must never wait on it.
 
 from __future__ import annotations
 
+import os
 import secrets
 import smtplib
 import ssl
@@ -17,7 +18,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -74,10 +75,19 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
+def _base_url() -> str:
+    """Where links point outside a request: PUBLIC_URL, else the development server."""
+    return (
+        current_app.config.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    )
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute URL for a link in an email: on PUBLIC_URL when set, else on the host the
-    current request came to."""
+    current request came to (outside a request, without PUBLIC_URL: the development server)."""
     public = current_app.config.get("PUBLIC_URL") or ""
+    if not public and not has_request_context():  # a command (flask messages remind)
+        public = _base_url()
     if public:
         parts = urlsplit(public)
         adapter = current_app.url_map.bind(
@@ -101,6 +111,9 @@ def render_message(to: str, template: str, language: str, subject, **context) ->
     recipient's `language`. `subject` is a lazy string (its %(name)s params given to _l) or a
     callable returning the subject; it is turned into text in that language too."""
     language = language_or_default(language)
+    if not has_request_context():  # a command: templates and links need a request's context
+        with current_app.test_request_context(base_url=_base_url()):
+            return render_message(to, template, language, subject, **context)
     with force_locale(language):
         subject_text = str(subject() if callable(subject) else subject)
         text = render_template(f"email/{template}.txt", language=language, **context)

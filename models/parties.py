@@ -110,6 +110,7 @@ class User(BaseModel):
     # invitation or the demo are verified at once; a self-service sign-up is not, until the
     # link in its confirmation email is opened.
     email_verified_at = DateTimeField(null=True, default=utcnow)
+    message_emails = BooleanField(default=True)  # emailed about messages left unread (F21)
 
     class Meta:
         table_name = "user_account"  # "user" is reserved in PostgreSQL
@@ -285,16 +286,18 @@ def load_session(
     token: str | None,
     idle: dt.timedelta = SESSION_IDLE,
     lifetime: dt.timedelta = SESSION_LIFETIME,
+    touch: bool = True,
 ) -> User | None:
     """The user of a live session token, or None when it was ended, revoked, idle too long,
-    older than its lifetime, or is unknown."""
+    older than its lifetime, or is unknown. `touch=False` (a page's background poll) does not
+    count as activity: an open tab alone does not keep a session from going idle."""
     if not token:
         return None
     now = utcnow()
     row = _live_session.first(_token_hash(token), now - lifetime, now - idle)
     if row is None:
         return None
-    if row.last_seen_at < now - _SEEN_EVERY:
+    if touch and row.last_seen_at < now - _SEEN_EVERY:
         UserSession.update(last_seen_at=now).where(UserSession.id == row.id).execute()
     row.user.session_token = token
     return row.user
@@ -340,14 +343,21 @@ def set_active(user: User, active: bool) -> None:
             revoke_sessions(user)
 
 
-def update_profile(user: User, *, name: str, language: str) -> None:
-    """Save the user's own name and interface language."""
+def update_profile(
+    user: User, *, name: str, language: str, message_emails: bool | None = None
+) -> None:
+    """Save the user's own name, interface language and (when given) whether messages left
+    unread are emailed to them."""
     if language not in LANGUAGE_CODES:
         raise DomainError(_l("Unknown language."), "language")
     with transaction():
         user.name = name.strip()
         user.language = language
-        user.save(only=[User.name, User.language])
+        fields = [User.name, User.language]
+        if message_emails is not None:
+            user.message_emails = bool(message_emails)
+            fields.append(User.message_emails)
+        user.save(only=fields)
 
 
 def set_language(user: User, language: str) -> None:

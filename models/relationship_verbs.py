@@ -118,7 +118,13 @@ def connect_client(actor: User, supplier: Party, identifier: str) -> Relationshi
             requested_by=actor,
         )
         audit.record(
-            actor, supplier, "client", "request", kept, audit.diff({}, {"client.status": "pending"})
+            actor,
+            supplier,
+            "client",
+            "request",
+            kept,
+            audit.diff({}, {"client.status": "pending"}),
+            record_id=relationship.id,
         )
     return relationship
 
@@ -190,6 +196,7 @@ def create_client(
             "create",
             customer.display_name,
             audit.diff({}, {"client.status": "connected"}),
+            record_id=relationship.id,
         )
     return relationship, invitation
 
@@ -208,8 +215,12 @@ def answer_request(actor: User, customer: Party, relationship_id, accept: bool) 
         relationship.save()
         change = audit.diff({"client.status": "pending"}, {"client.status": relationship.status})
         supplier = relationship.supplier
-        audit.record(actor, customer, "supplier", "answer", supplier.display_name, change)
-        audit.record(actor, supplier, "client", "answer", customer.display_name, change)
+        audit.record(
+            actor, customer, "supplier", "answer", supplier.display_name, change, relationship.id
+        )
+        audit.record(
+            actor, supplier, "client", "answer", customer.display_name, change, relationship.id
+        )
     return relationship
 
 
@@ -398,7 +409,9 @@ def update_terms(actor: User, supplier: Party, relationship_id, version, **value
         if changes:
             relationship.version += 1
             relationship.save()
-            audit.record(actor, supplier, "client", "update", _name(relationship), changes)
+            audit.record(
+                actor, supplier, "client", "update", _name(relationship), changes, relationship.id
+            )
     return relationship
 
 
@@ -419,7 +432,9 @@ def set_active(actor: User, supplier: Party, relationship_id, active: bool) -> R
             relationship.active = bool(active)
             relationship.version += 1
             relationship.save()
-            audit.record(actor, supplier, "client", "update", _name(relationship), change)
+            audit.record(
+                actor, supplier, "client", "update", _name(relationship), change, relationship.id
+            )
     return relationship
 
 

@@ -135,6 +135,33 @@ def add_demo(parties: dict, users: dict) -> None:
             terms["delinquency"] = "do_not_sell"
         update_terms(anne, brouwer, relationship.id, relationship.version, **terms)
 
+    _conversations(parties, users)
+
+
+def _conversations(parties: dict, users: dict) -> None:
+    """Message threads with unread messages (F21): Brouwer's people find Café Lumière's last
+    message unread, Nordhavn's admin Brouwer's answer."""
+    from .messages import post_message
+
+    brouwer, lumiere, nordhavn = parties["brouwer"], parties["lumiere"], parties["nordhavn"]
+    anne, louis = users["supplier-admin@example.com"], users["lumiere-admin@example.com"]
+    claire, mads = users["supervisor@example.com"], users["both@example.com"]
+    with_lumiere = Relationship.get(supplier=brouwer, customer=lumiere).id
+    with_nordhavn = Relationship.get(supplier=brouwer, customer=nordhavn).id
+    for actor, party, relationship_id, body in [
+        (louis, lumiere, with_lumiere, "Bonjour, pouvez-vous livrer jeudi au lieu de mercredi ?"),
+        (anne, brouwer, with_lumiere, "Bonjour Louis, jeudi c'est possible, avant 10h."),
+        (claire, lumiere, with_lumiere, "Merci ! Et 20 croissants en plus, s'il vous plaît."),
+        (mads, nordhavn, with_nordhavn, "Hi Anne, do you also stock oat milk in 1 litre cartons?"),
+        (
+            anne,
+            brouwer,
+            with_nordhavn,
+            "Hi Mads, yes: 12 cartons per box, in the catalog next week.",
+        ),
+    ]:
+        post_message(actor, party, relationship_id, body)
+
 
 def _connect(actor, supplier, customer, customer_admin):
     request = connect_client(actor, supplier, customer.email)

@@ -13,6 +13,7 @@ from models.relationships import (
     CustomerCategory,
     CustomerGroup,
     Relationship,
+    answer_request,
     connect_client,
 )
 from tests import factories
@@ -44,7 +45,8 @@ def world():
         customer_members = {
             role: factories.make_member(customer, role) for role in ("employee", "admin")
         }
-        link = connect_client(members["admin"], supplier, f"buy@{name}.example")
+        request = connect_client(members["admin"], supplier, f"buy@{name}.example")
+        link = answer_request(customer_members["admin"], customer, request.id, True)
         return {
             "supplier": supplier,
             "members": members,
@@ -143,34 +145,27 @@ def test_another_suppliers_ids_inside_ones_own_urls_answer_404_and_write_nothing
 def test_the_clients_own_users_see_my_suppliers_and_only_admins_answer(app, client, login):
     mine, theirs = world()
     customer, link = mine["customer"], mine["link"]
+    # the other supplier asks mine's customer too: a request that waits
+    pending = connect_client(theirs["members"]["admin"], theirs["supplier"], "buy@mine.example")
     login(mine["customer_members"]["employee"])
-    assert client.get(f"/p/{customer.id}/suppliers/").status_code == 200
-    assert client.get(f"/p/{customer.id}/suppliers/{link.id}/").status_code == 200
-    assert (
-        client.post(
-            f"/p/{customer.id}/suppliers/{link.id}/answer", data={"accept": "1"}
-        ).status_code
-        == 403
-    )
+    base = f"/p/{customer.id}/suppliers"
+    assert client.get(f"{base}/").status_code == 200
+    assert client.get(f"{base}/{link.id}/").status_code == 200
+    assert client.get(f"{base}/{link.id}/messages").status_code == 200
+    assert client.post(f"{base}/{link.id}/messages", data={"body": "Hello"}).status_code == 303
+    assert client.post(f"{base}/{pending.id}/answer", data={"accept": "1"}).status_code == 403
+    assert client.get(f"{base}/{pending.id}/messages").status_code == 404  # not connected
     # the client's users are not the supplier's: its client book answers 404
     assert client.get(f"/p/{mine['supplier'].id}/clients/").status_code == 404
     assert client.get(f"/p/{mine['supplier'].id}/clients/{link.id}/").status_code == 404
     login(mine["customer_members"]["admin"])
-    other_link = theirs["link"]
-    assert (
-        client.post(
-            f"/p/{customer.id}/suppliers/{other_link.id}/answer", data={"accept": "1"}
-        ).status_code
-        == 404
-    )
-    assert Relationship.get_by_id(other_link.id).status == "pending"
-    assert (
-        client.post(
-            f"/p/{customer.id}/suppliers/{link.id}/answer", data={"accept": "1"}
-        ).status_code
-        == 303
-    )
-    assert Relationship.get_by_id(link.id).status == "connected"
+    other_link = theirs["link"]  # theirs and its own customer
+    for url in (f"{base}/{other_link.id}/", f"{base}/{other_link.id}/messages"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"{base}/{other_link.id}/answer", data={"accept": "0"}).status_code == 404
+    assert Relationship.get_by_id(other_link.id).status == "connected"
+    assert client.post(f"{base}/{pending.id}/answer", data={"accept": "1"}).status_code == 303
+    assert Relationship.get_by_id(pending.id).status == "connected"
 
 
 def test_another_supplier_and_a_stranger_get_404_or_sign_in(app, client, login):

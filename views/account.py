@@ -17,7 +17,10 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 def _render(status=200, block=None, profile_form=None, password_form=None):
     profile_form = profile_form or ProfileForm(
-        formdata=None, name=current_user.name, language=current_user.language or "en"
+        formdata=None,
+        name=current_user.name,
+        language=current_user.language or "en",
+        message_emails=current_user.message_emails,
     )
     password_form = password_form or PasswordChangeForm(formdata=None)
     return page_or_block(
@@ -44,7 +47,12 @@ def update():
     form = ProfileForm()
     if not form.validate_on_submit():
         return _render(422, "profile_form", profile_form=form)
-    update_profile(current_user, name=form.name.data, language=form.language.data)
+    update_profile(
+        current_user,
+        name=form.name.data,
+        language=form.language.data,
+        message_emails=form.message_emails.data,
+    )
     refresh()
     flash(_("Your profile is saved."))
     return redirect_to(url_for("account.show"))

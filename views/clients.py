@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.addresses import ADDRESS_FIELDS, addresses_of
+from models.audit import record_entries
 from models.base import DomainError, NotFound, StaleForm, from_minor
 from models.client_contacts import (
     add_contact,
@@ -33,6 +34,7 @@ from models.client_lists import (
 )
 from models.invitations import send_invitation
 from models.mail import MailError
+from models.messages import unread_counts
 from models.relationship_mail import notify_request
 from models.relationship_verbs import bulk_assign
 from models.relationships import (
@@ -61,6 +63,7 @@ from .forms.clients import ClientCreateForm, ConnectForm, ContactForm, TermsForm
 from .forms.company import amount_text, currency_choices
 from .forms.fields import country_choices, field_error
 from .htmx import block_for, page_or_block, redirect_to, wants_block
+from .messages import thread_view
 
 bp = Blueprint("clients", __name__, url_prefix="/p/<int:party_id>/clients")
 
@@ -234,8 +237,12 @@ def _client_or_404(relationship_id) -> Relationship:
         abort(404)
 
 
-def _render(relationship: Relationship, block=None, status=200, **state):
-    """The client's page, or its terms card alone for htmx (block "terms")."""
+TABS = ("overview", "terms", "contacts", "messages", "audit")
+
+
+def _render(relationship: Relationship, block=None, status=200, tab="overview", **state):
+    """The client's page on one of its tabs, or its terms card alone for htmx (block
+    "terms")."""
     visible = relationship.is_connected or relationship.created_on_spot
     customer = relationship.customer if visible else None
     terms = effective_terms(relationship, g.party)
@@ -258,8 +265,14 @@ def _render(relationship: Relationship, block=None, status=200, **state):
         status,
         relationship=relationship,
         customer=customer,
-        addresses=addresses_of(customer) if customer and block is None else {},
-        contacts=contacts_of(relationship) if block is None else [],
+        addresses=addresses_of(customer)
+        if customer and block is None and tab == "overview"
+        else {},
+        contacts=contacts_of(relationship)
+        if block is None and tab in ("overview", "contacts")
+        else [],
+        tab=tab,
+        unread=_unread_of(relationship) if block is None else 0,
         terms=terms,
         schedule=schedule,
         group=group,
@@ -279,12 +292,65 @@ def _render(relationship: Relationship, block=None, status=200, **state):
     )
 
 
+def _unread_of(relationship: Relationship) -> int:
+    if relationship.status != "connected":
+        return 0
+    counts = unread_counts(current_user._get_current_object(), g.party, [relationship.id])
+    return counts.get(relationship.id, 0)
+
+
 @bp.route("/<int:relationship_id>/")
 @member("employee")
 def show(party_id, relationship_id):
-    """A client: who it is (once connected), the warnings for staff, and every term with
-    where its value comes from."""
+    """A client's overview: who it is (once connected), the warnings for staff, its contacts
+    and every term with where its value comes from."""
     return _render(_client_or_404(relationship_id))
+
+
+@bp.route("/<int:relationship_id>/terms")
+@member("employee")
+def terms_tab(party_id, relationship_id):
+    """The client's terms tab (supervisors and admins edit them in place)."""
+    return _render(_client_or_404(relationship_id), tab="terms")
+
+
+@bp.route("/<int:relationship_id>/contacts")
+@member("employee")
+def contacts_tab(party_id, relationship_id):
+    """The client's contacts tab: the supplier's contact persons at the client."""
+    return _render(_client_or_404(relationship_id), tab="contacts")
+
+
+@bp.route("/<int:relationship_id>/audit")
+@member("admin")
+def audit_tab(party_id, relationship_id):
+    """The changes to this relationship (terms, status, contacts), newest first (admins)."""
+    relationship = _client_or_404(relationship_id)
+    entries = record_entries(
+        g.party, ("client", "client_contact"), relationship.id, request.args.get("page")
+    )
+    block = "client_audit" if wants_block() else None  # the tab's pager
+    return _render(relationship, block, tab="audit", entries=entries)
+
+
+@bp.route("/<int:relationship_id>/messages", methods=["GET", "POST"])
+@member("employee")
+def messages(party_id, relationship_id):
+    """The conversation with the client (connected clients only); any member writes."""
+    relationship = _client_or_404(relationship_id)
+    if relationship.status != "connected":
+        abort(404)
+    state_of = {"relationship"}  # _render takes the relationship itself
+    return thread_view(
+        relationship,
+        lambda status=200, **state: _render(
+            relationship,
+            None,
+            status,
+            tab="messages",
+            **{k: v for k, v in state.items() if k not in state_of},
+        ),
+    )
 
 
 def _own(model, owner, empty: str) -> list[tuple[str, str]]:
@@ -616,8 +682,7 @@ def _contact_values(form: ContactForm) -> dict:
 
 def _back_to(relationship_id: int):
     return redirect_to(
-        url_for("clients.show", party_id=g.party.id, relationship_id=relationship_id)
-        + "#client-contacts"
+        url_for("clients.contacts_tab", party_id=g.party.id, relationship_id=relationship_id)
     )
 
 
@@ -641,7 +706,7 @@ def add_client_contact(party_id, relationship_id):
         else:
             flash(_("%(name)s is added to the contacts.", name=contact.name))
             return _back_to(relationship.id)
-    return _render(relationship, None, 422, contact_form=form, contact_error=error)
+    return _render(relationship, None, 422, "contacts", contact_form=form, contact_error=error)
 
 
 def _contact_or_404(relationship_id, contact_id):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
+from models.messages import unread_counts
 from models.relationships import (
     PAYMENT_METHOD_LABELS,
     Relationship,
@@ -23,6 +24,7 @@ from models.schedules import DeliverySchedule
 
 from .access import member
 from .htmx import page_or_block, redirect_to
+from .messages import thread_view
 
 bp = Blueprint("suppliers", __name__, url_prefix="/p/<int:party_id>/suppliers")
 
@@ -48,13 +50,7 @@ def _link_or_404(relationship_id) -> Relationship:
         abort(404)
 
 
-@bp.route("/<int:relationship_id>/")
-@member("employee")
-def show(party_id, relationship_id):
-    """One supplier: how to reach it, its announcement, and the terms it gives this company."""
-    relationship = _link_or_404(relationship_id)
-    if relationship.status == "declined":
-        abort(404)
+def _render(relationship: Relationship, status=200, tab="overview", **state):
     supplier = relationship.supplier
     terms = effective_terms(relationship, supplier)
     schedule = None
@@ -63,9 +59,16 @@ def show(party_id, relationship_id):
             DeliverySchedule.id == terms.schedule_id.value, DeliverySchedule.party == supplier
         )
     group = relationship.group if relationship.group_id else None
+    unread = 0
+    if relationship.status == "connected":
+        user = current_user._get_current_object()
+        unread = unread_counts(user, g.party, [relationship.id]).get(relationship.id, 0)
     return page_or_block(
         "suppliers/show.html",
         None,
+        status,
+        tab=tab,
+        unread=unread,
         relationship=relationship,
         supplier=supplier,
         terms=terms,
@@ -73,6 +76,35 @@ def show(party_id, relationship_id):
         group=group,
         refusal=may_order(relationship) if relationship.status == "connected" else None,
         payment_methods=PAYMENT_METHOD_LABELS,
+        **state,
+    )
+
+
+@bp.route("/<int:relationship_id>/")
+@member("employee")
+def show(party_id, relationship_id):
+    """One supplier: how to reach it, its announcement, and the terms it gives this company."""
+    relationship = _link_or_404(relationship_id)
+    if relationship.status == "declined":
+        abort(404)
+    return _render(relationship)
+
+
+@bp.route("/<int:relationship_id>/messages", methods=["GET", "POST"])
+@member("employee")
+def messages(party_id, relationship_id):
+    """The conversation with this supplier (every member reads and writes)."""
+    relationship = _link_or_404(relationship_id)
+    if relationship.status != "connected":
+        abort(404)
+    return thread_view(
+        relationship,
+        lambda status=200, **state: _render(
+            relationship,
+            status,
+            tab="messages",
+            **{k: v for k, v in state.items() if k != "relationship"},
+        ),
     )
 
 

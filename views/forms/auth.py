@@ -1,7 +1,7 @@
 """Forms of sign-in, sign-up and the user's own account."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from models.parties import CUSTOMER_TYPE_LABELS
@@ -63,6 +63,9 @@ class PasswordChangeForm(PortalForm):
 class ProfileForm(PortalForm):
     name = StringField(_l("Your name"), [DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=language_choices())
+    message_emails = BooleanField(
+        _l("Email me about messages I have not read within a few minutes")
+    )
 
 
 class PasswordForgotForm(PortalForm):

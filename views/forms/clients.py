@@ -143,3 +143,9 @@ class ContactForm(PortalForm):
     role = StringField(_l("Role or department"), [Optional(), Length(max=120)], filters=[strip])
     email = EmailField(_l("Email address"), [Optional(), Length(max=254), Email()], filters=[strip])
     phone = StringField(_l("Phone"), [Optional(), Length(max=40)], filters=[strip])
+
+
+class MessageForm(PortalForm):
+    """A message in the conversation between a supplier and a client (F21)."""
+
+    body = TextAreaField(_l("Message"), [DataRequired(), Length(max=5000)])
