@@ -96,6 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["database"] = database
 
     babel.init_app(app, locale_selector=select_locale)
+    # Before the CSRF check reads the form: an import may upload more than other forms.
+    app.before_request(_upload_limit)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -125,6 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
         audit,
         auth,
         client_groups,
+        client_import,
         clients,
         company,
         invitations,
@@ -143,6 +146,7 @@ def create_app(config: dict | None = None) -> Flask:
         schedules.bp,
         clients.bp,
         client_groups.bp,
+        client_import.bp,
         suppliers.bp,
         messages.bp,
         team.bp,
@@ -194,6 +198,15 @@ def _template_context() -> dict:
         "home_membership": home_among(current_user, memberships) if memberships else None,
         "locale": str(get_locale()),
     }
+
+
+UPLOAD_LIMITS = {"client_import.upload": 5 * 1024 * 1024 + 64 * 1024}  # the file and its form
+
+
+def _upload_limit() -> None:
+    """The larger request size of the endpoints that take a file."""
+    if request.endpoint in UPLOAD_LIMITS:
+        request.max_content_length = UPLOAD_LIMITS[request.endpoint]
 
 
 def _is_poll() -> bool:
@@ -272,6 +285,10 @@ def _register_errors(app: Flask) -> None:
     def _http_error(error):
         if error.code in (301, 302, 303, 307, 308):
             return error
+        if error.code == 413 and request.endpoint in UPLOAD_LIMITS:
+            return render_error(
+                413, _("The file is larger than 5 MB; split it into smaller files.")
+            )
         return render_error(error.code if error.code in ERROR_TEXTS else 400)
 
     @app.errorhandler(500)

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "remove": _l("removed"),
     "request": _l("connection requested"),
     "answer": _l("request answered"),
+    "import": _l("imported"),
 }
 # Field keys -> labels; each area registers its own with register_fields().
 FIELD_LABELS: dict[str, object] = {}

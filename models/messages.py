@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from peewee import (
@@ -119,7 +120,7 @@ def _clean(body) -> str:
         raise DomainError(_l("Write a message first."), "body")
     if len(text) > MAX_BODY:
         raise DomainError(
-            _l("A message has at most %(max)s characters."), "body", max=f"{MAX_BODY:,}"
+            _l("A message has at most %(max)s characters."), "body", max=format_number(MAX_BODY)
         )
     return text
 

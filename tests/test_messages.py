@@ -29,10 +29,18 @@ def pair(app, tmp_path):
     customer = factories.make_party(display_name="Café Lumière", email="cafe@lumiere.example")
     louis = factories.make_member(customer, "admin", name="Louis", language="fr")
     claire = factories.make_member(customer, "employee", name="Claire")
-    link = answer_request(louis, customer, connect_client(anne, supplier, "cafe@lumiere.example").id, True)
+    link = answer_request(
+        louis, customer, connect_client(anne, supplier, "cafe@lumiere.example").id, True
+    )
     return {
-        "supplier": supplier, "anne": anne, "sven": sven, "customer": customer,
-        "louis": louis, "claire": claire, "link": link, "outbox": tmp_path / "outbox",
+        "supplier": supplier,
+        "anne": anne,
+        "sven": sven,
+        "customer": customer,
+        "louis": louis,
+        "claire": claire,
+        "link": link,
+        "outbox": tmp_path / "outbox",
     }
 
 
@@ -56,11 +64,18 @@ def test_the_supplier_writes_and_the_customer_reads_and_answers(client, login, p
     badge = client.get(f"/p/{pair['customer'].id}/messages/unread", headers=HX)
     assert 'data-testid="header-unread">1<' in badge.get_data(as_text=True)
     overview = client.get(f"/p/{pair['customer'].id}/messages/")
-    assert "Brouwer" in text_of(overview) and 'data-testid="conversation-unread"' in overview.get_data(as_text=True)
+    assert "Brouwer" in text_of(
+        overview
+    ) and 'data-testid="conversation-unread"' in overview.get_data(as_text=True)
     page = client.get(supplier_url(pair))
     assert "Your order leaves on Thursday." in text_of(page)
     # read now
-    assert client.get(f"/p/{pair['customer'].id}/messages/unread", headers=HX).get_data(as_text=True).strip() == ""
+    assert (
+        client.get(f"/p/{pair['customer'].id}/messages/unread", headers=HX)
+        .get_data(as_text=True)
+        .strip()
+        == ""
+    )
     answer = client.post(supplier_url(pair), data={"body": "Merci !\nÀ jeudi."}, headers=HX)
     assert answer.status_code == 200
     html = answer.get_data(as_text=True)
@@ -96,8 +111,12 @@ def test_a_poll_does_not_keep_the_session_alive(client, login, pair):
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [("", "This field is required."), ("   ", "This field is required."), ("x" * 5001, "5000"),
-     ("a\x00b", "control characters")],
+    [
+        ("", "This field is required."),
+        ("   ", "This field is required."),
+        ("x" * 5001, "5000"),
+        ("a\x00b", "control characters"),
+    ],
 )
 def test_bad_messages_are_refused_on_the_field(client, login, pair, body, message):
     login(pair["anne"])
@@ -120,13 +139,21 @@ def test_pending_relationships_and_other_parties_have_no_conversation(client, lo
     pending = connect_client(pair["anne"], pair["supplier"], "new@x.example")
     login(pair["anne"])
     assert client.get(f"/p/{pair['supplier'].id}/clients/{pending.id}/messages").status_code == 404
-    assert client.post(f"/p/{pair['supplier'].id}/clients/{pending.id}/messages", data={"body": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/p/{pair['supplier'].id}/clients/{pending.id}/messages", data={"body": "x"}
+        ).status_code
+        == 404
+    )
     stranger = factories.make_member(factories.make_party(), "admin")
     login(stranger)
     own = f"/p/{stranger.last_party_id}"
     assert client.get(f"{own}/clients/{pair['link'].id}/messages").status_code == 404
     assert client.get(f"{own}/suppliers/{pair['link'].id}/messages").status_code == 404
-    assert client.post(f"{own}/suppliers/{pair['link'].id}/messages", data={"body": "x"}).status_code == 404
+    assert (
+        client.post(f"{own}/suppliers/{pair['link'].id}/messages", data={"body": "x"}).status_code
+        == 404
+    )
     assert not Message.select().exists()
     assert pending_party.id
 
@@ -205,7 +232,12 @@ def test_each_tab_is_a_real_url(client, login, pair):
     for tab in ("overview", "terms", "contacts", "messages", "audit"):
         assert f'data-testid="tab-{tab}"' in html
     assert 'data-testid="tab-unread">1<' in html
-    for tail, shown in [("terms", "Credit limit"), ("contacts", "Add contact"), ("messages", "Bonjour"), ("audit", "Changes to this client")]:
+    for tail, shown in [
+        ("terms", "Credit limit"),
+        ("contacts", "Add contact"),
+        ("messages", "Bonjour"),
+        ("audit", "Changes to this client"),
+    ]:
         page = client.get(client_url(pair, tail))
         assert page.status_code == 200 and shown in text_of(page), tail
         assert 'aria-current="page" data-testid="tab-' + tail in page.get_data(as_text=True)

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import ARTIFACTS, finish_context, open_context, sign_in
 
 
-def test_a_message_from_the_supplier_appears_for_the_buyer_without_reloading(page, browser, live_server):
+def test_a_message_from_the_supplier_appears_for_the_buyer_without_reloading(
+    page, browser, live_server
+):
     # the buyer (Claire, supervisor of Café Lumière) opens the conversation with Brouwer
     buyer_context = open_context(browser)
     buyer = buyer_context.new_page()
