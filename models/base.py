@@ -344,7 +344,8 @@ class BulkInsert:
         self.fields = [f for f in model._meta.sorted_fields if not f.primary_key]
         columns = ", ".join(f'"{f.column_name}"' for f in self.fields)
         marks = ", ".join([db.obj.param] * len(self.fields))
-        self.sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+        table = model._meta.table_name  # names from the model, never from input
+        self.sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608
 
     def _params(self, values: dict) -> list:
         params = []
