@@ -364,8 +364,12 @@ def _register_cli(app: Flask) -> None:
     @click.option("--points", default=2, show_default=True, help="Points per new address.")
     @click.option("--schedules", default=20, show_default=True, help="Schedules in total.")
     @click.option("--audit", default=10_000, show_default=True, help="Audit entries in total.")
+    @click.option("--clients", default=0, show_default=True, help="Clients in total.")
+    @click.option("--messages", default=0, show_default=True, help="Messages over them, in total.")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-    def demo_scale(party_id, members, addresses, points, schedules, audit, as_json):
+    def demo_scale(
+        party_id, members, addresses, points, schedules, audit, clients, messages, as_json
+    ):
         """Grow one party to a large size, for measuring speed (`make bench`)."""
         import json
 
@@ -380,7 +384,7 @@ def _register_cli(app: Flask) -> None:
             if party is None:
                 raise click.ClickException(f"No party {party_id}.")
         sizes = dict(members=members, addresses=addresses, points=points, schedules=schedules)
-        done = scale_party(party, audit_entries=audit, **sizes)
+        done = scale_party(party, audit_entries=audit, clients=clients, messages=messages, **sizes)
         result = {
             "party": done.party.id,
             "admin": done.admin_email,
@@ -390,6 +394,8 @@ def _register_cli(app: Flask) -> None:
             "delivery_points": done.delivery_points,
             "schedules": done.schedules,
             "audit_entries": done.audit_entries,
+            "clients": done.clients,
+            "messages": done.messages,
         }
         if as_json:
             click.echo(json.dumps(result))

@@ -40,7 +40,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "instance" / "bench"
 RESULTS = ROOT / "bench" / "results.json"
-FULL = {"members": 200, "addresses": 100, "schedules": 20, "audit": 10_000}
+FULL = {
+    "members": 200,
+    "addresses": 100,
+    "schedules": 20,
+    "audit": 10_000,
+    "clients": 10_000,
+    "messages": 50_000,
+}
 CONNECTIONS = 16
 SERVER_LIFETIME = 900  # seconds: the servers stop by themselves even if this script is killed
 ACCEPT_ENCODING = "gzip, br"
@@ -62,13 +69,16 @@ class Entry:
     name: str
     kind: str  # "page" | "fragment"
     path: str  # with {party} and {schedule} placeholders
+    target: str = ""  # the region an htmx request names (HX-Target), if any
 
     def url(self, party: int, schedule: int) -> str:
         return self.path.format(party=party, schedule=schedule)
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"HX-Request": "true"} if self.kind == "fragment" else {}
+        if self.kind != "fragment":
+            return {}
+        return {"HX-Request": "true", **({"HX-Target": self.target} if self.target else {})}
 
 
 ENTRIES = [
@@ -83,6 +93,15 @@ ENTRIES = [
     Entry("company_settings", "fragment", "/p/{party}/company/"),
     Entry("schedule_list", "fragment", "/p/{party}/schedules/"),
     Entry("schedule_preview", "fragment", "/p/{party}/schedules/{schedule}/"),
+    Entry("clients", "page", "/p/{party}/clients/"),
+    Entry("client_search", "fragment", "/p/{party}/clients/?q=Jansen", "client-rows"),
+    Entry(
+        "client_filter",
+        "fragment",
+        "/p/{party}/clients/?delinquency=debtor&sort=code",
+        "client-rows",
+    ),
+    Entry("client_page_2", "fragment", "/p/{party}/clients/?page=2", "client-rows"),
 ]
 
 
@@ -416,6 +435,18 @@ def main() -> None:
                     "wire_bytes": len(wire),
                 }
                 say(f"{entry.name}: {figures['rps']:.0f} rps, p95 {figures['p95_ms']} ms")
+            # the CSV export of every client (10,000), streamed: how long the whole file takes
+            url = f"/p/{big['party']}/clients/export.csv"
+            begun = time.monotonic()
+            status, body = fetch(portal, url, {"Cookie": cookie})
+            export = {
+                "url": url,
+                "seconds": round(time.monotonic() - begun, 2),
+                "bytes": len(body),
+                "rows": body.count(b"\n") - 1,
+                "status": status,
+            }
+            say(f"export: {export['rows']} clients in {export['seconds']} s")
         finally:
             os.unlink(script.name)
     finally:
@@ -427,6 +458,7 @@ def main() -> None:
     small_queries = count_queries(small_db, small, entries)
     results = {
         "yardstick": {"rps": yard["rps"]},
+        "export": export,
         "entries": {
             name: {
                 key: figures[key] if key != "queries" else queries[name]
@@ -449,6 +481,9 @@ def main() -> None:
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print()
     print(table(results, small_queries))
+    print(
+        f"\nCSV export of {export['rows']} clients: {export['seconds']} s ({export['bytes']:,} bytes)."
+    )
     print(f"\n@1/10: queries at 10x less data. Wrote {args.output}", end="")
     print(f" in {time.monotonic() - started:.0f} s.")
 

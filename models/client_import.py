@@ -29,6 +29,8 @@ from .relationships import (
     CustomerCategory,
     CustomerGroup,
     Relationship,
+    index_text,
+    reindex,
 )
 
 from .relationship_verbs import _discount_bp, _require, tags_text  # isort: skip
@@ -321,6 +323,13 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
                     addresses.append(
                         {"party": customer_id, "kind": kind, "is_default": True, **row.address}
                     )
+                link = Relationship(
+                    status="connected",
+                    created_on_spot=True,
+                    client_code=row.values["client_code"],
+                    tags=row.terms["tags"],
+                )
+                sort_name, search_text = index_text(link, Party(**row.company))
                 links.append(
                     {
                         "supplier": supplier.id,
@@ -329,6 +338,8 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
                         "created_on_spot": True,
                         "client_code": row.values["client_code"],
                         "created_at": now,
+                        "sort_name": sort_name,
+                        "search_text": search_text,
                         **row.terms,
                     }
                 )
@@ -337,6 +348,7 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
                 Relationship.update(**values, version=Relationship.version + 1).where(
                     Relationship.id == row.known.id
                 ).execute()
+                reindex([Relationship.get_by_id(row.known.id)])  # its tags are searched
         BulkInsert(Address).many(addresses)
         BulkInsert(Relationship).many(links)
         result = {

@@ -201,6 +201,9 @@ def update_company_profile(actor: User | None, party: Party, *, version: int, **
                 raise _refuse_stale()
             audit.record(actor, party, "company", "update", new["display_name"], changes)
             version += 1
+            from .relationships import reindex_customer  # its suppliers search its new name
+
+            reindex_customer(Party.get_by_id(party.id))
     for name, value in new.items():
         setattr(party, name, value)
     party.version = version

@@ -68,6 +68,8 @@ class Scaled:
     delivery_points: int
     schedules: int
     audit_entries: int
+    clients: int = 0
+    messages: int = 0
 
 
 def _bulk(model, rows: list[dict]) -> None:
@@ -278,6 +280,119 @@ def _grow_audit(party: Party, size: int, rng: random.Random) -> None:
     _bulk(AuditEntry, rows)
 
 
+def _grow_clients(party: Party, size: int, messages: int, rng: random.Random) -> None:
+    """Give the party `size` clients (created on the spot: customer party, its two addresses,
+    terms, tags, a group and category, a contact each), and `messages` messages spread over
+    them. Bulk inserts with the SQL built once (models.base.BulkInsert)."""
+    from .base import BulkInsert
+    from .messages import Message
+    from .relationships import (
+        ClientContact,
+        CustomerCategory,
+        CustomerGroup,
+        Relationship,
+        index_text,
+    )
+
+    existing = Relationship.select().where(Relationship.supplier == party).count()
+    wanted = max(size - existing, 0)
+    if not wanted and not messages:
+        return
+    groups = [
+        CustomerGroup.get_or_create(supplier=party, code=code, defaults={"name": name})[0].id
+        for code, name in (("HOR", "Horeca"), ("RET", "Retail"), ("EDU", "Schools"))
+    ]
+    categories = [
+        CustomerCategory.get_or_create(supplier=party, code=code, defaults={"name": name})[0].id
+        for code, name in (("CAF", "Cafés"), ("HOT", "Hotels"), ("CAN", "Canteens"))
+    ]
+    new_party, addresses, links = BulkInsert(Party), [], []
+    tags = ["vip", "terras", "bio", "late", "weekend", "new"]
+    now = utcnow()
+    for n in range(existing, existing + wanted):
+        postal, city = CITIES[n % len(CITIES)]
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}"
+        email = f"client{n}.{party.id}@example.com"
+        customer = new_party.one(
+            {
+                "legal_name": f"{name} B.V.",
+                "display_name": name,
+                "country": "NL",
+                "email": email,
+                "phone": f"+31 20 {n:07d}",
+                "vat_number": "",
+            }
+        )
+        for kind in ("delivery", "invoice"):
+            addresses.append(
+                {
+                    "party": customer,
+                    "kind": kind,
+                    "is_default": True,
+                    "street": f"Straat {n}",
+                    "postal_code": postal,
+                    "city": city,
+                    "country": "NL",
+                }
+            )
+        links.append(
+            {
+                "supplier": party.id,
+                "customer": customer,
+                "status": "connected",
+                "created_on_spot": True,
+                "client_code": f"C{n:06d}",
+                "group": groups[n % 3] if n % 4 else None,
+                "category": categories[n % 3],
+                "credit_limit_minor": 100_000 * (n % 9) if n % 3 == 0 else None,
+                "delinquency": (
+                    "debtor" if n % 53 == 0 else "do_not_sell" if n % 211 == 0 else "none"
+                ),
+                "tags": ",".join(sorted({tags[n % 6], tags[(n * 7) % 6]})),
+                "created_at": now - dt.timedelta(minutes=n),
+            }
+        )
+        shown = Relationship(
+            status="connected",
+            created_on_spot=True,
+            client_code=links[-1]["client_code"],
+            tags=links[-1]["tags"],
+        )
+        sort_name, search_text = index_text(
+            shown, Party(display_name=name, legal_name=f"{name} B.V.", email=email, vat_number="")
+        )
+        links[-1].update(sort_name=sort_name, search_text=search_text)
+    BulkInsert(Address).many(addresses)
+    BulkInsert(Relationship).many(links)
+    ids = [r.id for r in Relationship.select(Relationship.id).where(Relationship.supplier == party)]
+    BulkInsert(ClientContact).many(
+        [
+            {
+                "relationship": rid,
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "role": "Purchasing",
+                "email": f"buyer{rid}@example.com",
+            }
+            for rid in ids[existing:]
+        ]
+    )
+    have = Message.select().join(Relationship).where(Relationship.supplier == party).count()
+    author = Membership.get(Membership.party == party).user_id
+    BulkInsert(Message).many(
+        [
+            {
+                "relationship": ids[i % len(ids)],
+                "author": author if i % 2 else None,
+                "side": "supplier" if i % 2 else "customer",
+                "body": f"Message {i} about the next delivery.",
+                "created_at": now - dt.timedelta(seconds=i),
+                "reminded": True,
+            }
+            for i in range(have, max(messages, have))
+        ]
+    )
+
+
 def scale_party(
     party: Party | None = None,
     *,
@@ -286,6 +401,8 @@ def scale_party(
     points: int = 2,
     schedules: int = 20,
     audit_entries: int = 10_000,
+    clients: int = 0,
+    messages: int = 0,
     seed: int = 7,
 ) -> Scaled:
     """Grow `party` (a new one when None) to the given sizes, in one transaction; the other
@@ -298,6 +415,10 @@ def scale_party(
         _grow_addresses(party, addresses, points, rng)
         _grow_schedules(party, schedules)
         _grow_audit(party, audit_entries, rng)
+        _grow_clients(party, clients, messages, rng)
+    from .messages import Message
+    from .relationships import Relationship
+
     return Scaled(
         party=party,
         admin_email=admin_email,
@@ -306,4 +427,6 @@ def scale_party(
         delivery_points=DeliveryPoint.select().join(Address).where(Address.party == party).count(),
         schedules=DeliverySchedule.select().where(DeliverySchedule.party == party).count(),
         audit_entries=AuditEntry.select().where(AuditEntry.party == party).count(),
+        clients=Relationship.select().where(Relationship.supplier == party).count(),
+        messages=Message.select().join(Relationship).where(Relationship.supplier == party).count(),
     )

@@ -117,6 +117,7 @@ def connect_client(actor: User, supplier: Party, identifier: str) -> Relationshi
             requested_as=kept,
             requested_by=actor,
         )
+        relationships.reindex([relationship])
         audit.record(
             actor,
             supplier,
@@ -179,6 +180,7 @@ def create_client(
         relationship = Relationship.create(
             supplier=supplier, customer=customer, status="connected", created_on_spot=True
         )
+        relationships.reindex([relationship])
         invitation = None
         if admin_email:
             invitation = Invitation.create(
@@ -213,6 +215,7 @@ def answer_request(actor: User, customer: Party, relationship_id, accept: bool) 
         relationship.answered_at = utcnow()
         relationship.version += 1
         relationship.save()
+        relationships.reindex([relationship])  # connected: its own name is shown now
         change = audit.diff({"client.status": "pending"}, {"client.status": relationship.status})
         supplier = relationship.supplier
         audit.record(
@@ -409,6 +412,7 @@ def update_terms(actor: User, supplier: Party, relationship_id, version, **value
         if changes:
             relationship.version += 1
             relationship.save()
+            relationships.reindex([relationship])  # the code and tags are searched
             audit.record(
                 actor, supplier, "client", "update", _name(relationship), changes, relationship.id
             )

@@ -111,6 +111,10 @@ class Relationship(BaseModel):
     sepa_iban = CharField(max_length=34, null=True)
     sepa_mandate_ref = CharField(max_length=35, null=True)
     sepa_signed_on = DateField(null=True)
+    # kept by index_text(): the visible name lower-cased (the list's order, along an index)
+    # and the text the list's search looks in -- only what the supplier may see
+    sort_name = CharField(max_length=200, default="")
+    search_text = TextField(default="")
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
 
@@ -361,3 +365,34 @@ def _pending_requests(customer_id: int):
     return Relationship.select(fn.COUNT(Relationship.id)).where(
         Relationship.customer == customer_id, Relationship.status == "pending"
     )
+
+
+# --- what the client list sorts by and searches ----------------------------------------------
+
+
+def index_text(relationship: Relationship, customer: Party) -> tuple[str, str]:
+    """(sort_name, search_text) of a relationship: the name the supplier sees (the customer's
+    once connected or created by the supplier, else what it typed), and the words its search
+    finds -- never a pending customer's own details."""
+    visible = relationship.status == "connected" or relationship.created_on_spot
+    shown = customer.display_name if visible else relationship.requested_as
+    words = [shown, relationship.requested_as, relationship.client_code or "", relationship.tags]
+    if visible:
+        words += [customer.legal_name, customer.email, customer.vat_number]
+    return (shown or "").casefold()[:200], " ".join(w for w in words if w).casefold()
+
+
+def reindex(relationships) -> None:
+    """Store index_text() of each relationship (after a change to it or to its customer)."""
+    for relationship in relationships:
+        sort_name, search_text = index_text(relationship, relationship.customer)
+        if (sort_name, search_text) != (relationship.sort_name, relationship.search_text):
+            relationship.sort_name, relationship.search_text = sort_name, search_text
+            Relationship.update(sort_name=sort_name, search_text=search_text).where(
+                Relationship.id == relationship.id
+            ).execute()
+
+
+def reindex_customer(customer: Party) -> None:
+    """After a customer changed its name, email or VAT number: its suppliers' lists."""
+    reindex(Relationship.select().where(Relationship.customer == customer))
