@@ -379,3 +379,34 @@ def test_a_supervisor_deactivates_and_activates_a_client_with_or_without_javascr
     login(book["staff"])
     assert client.post(f"{base}/active", data={"active": "0"}).status_code == 403
     assert Relationship.get_by_id(book["lumiere"].id).active
+
+
+def test_the_search_follows_a_customers_new_name_and_never_shows_a_pending_ones(
+    client, login, book
+):
+    from models.company import update_company_profile
+
+    login(book["staff"])
+    base = f"/p/{book['supplier'].id}/clients/"
+    hx = {**HX, "HX-Target": "client-rows"}
+    customer = book["lumiere"].customer
+    admin = factories.make_member(customer, "admin")
+    update_company_profile(
+        admin,
+        customer,
+        version=customer.version,
+        legal_name=customer.legal_name,
+        display_name="Lumière Bistro",
+        customer_type=customer.customer_type,
+        vat_number=customer.vat_number,
+        country=customer.country,
+        language=customer.language,
+        currency=customer.currency,
+        email=customer.email,
+        phone=customer.phone,
+    )
+    assert "Lumière Bistro" in text_of(client.get(f"{base}?q=bistro", headers=hx))
+    # a pending request: found by what was typed, not by the company's own name or VAT
+    assert "hq@secret.example" in text_of(client.get(f"{base}?q=secret.example", headers=hx))
+    assert "No clients match" in text_of(client.get(f"{base}?q=Secret Stores", headers=hx))
+    assert "No clients match" in text_of(client.get(f"{base}?q=0403170701", headers=hx))
