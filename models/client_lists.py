@@ -4,7 +4,7 @@ the supplier typed (requested_as) until the customer accepts."""
 
 from __future__ import annotations
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, OP, SQL, Case, Expression, NodeList, Value, fn
 
 from .base import Page, paged
 from .parties import Party
@@ -12,6 +12,9 @@ from .prepared import prepared, prepared_page
 from .relationships import DELINQUENCY, CustomerCategory, CustomerGroup, Relationship
 
 PER_PAGE = 25
+# the statuses the list shows (declined requests are not): an IN, not a !=, so that the
+# database seeks its (supplier, status, ...) indexes instead of reading every row
+LISTED = ("pending", "connected")
 
 
 SORTS = {
@@ -37,15 +40,9 @@ def _conditions(
     """The WHERE of the list: every filter is a column of the relationship (the search looks
     in its search_text, which holds only what the supplier may see), so the count needs no
     join."""
-    found = [Relationship.supplier == supplier, Relationship.status != "declined"]
-    search = (search or "").strip().casefold()
+    found = [Relationship.supplier == supplier, Relationship.status.in_(LISTED)]
     if search:
-        words = {search, search.replace(" ", "").replace(".", "")}  # a VAT number typed spaced
-        condition = None
-        for word in words:
-            match = Relationship.search_text.contains(word)
-            condition = match if condition is None else condition | match
-        found.append(condition)
+        found.append(_matching(_patterns(search)))
     if delinquency in DELINQUENCY:
         found.append(Relationship.delinquency == delinquency)
     if active is not None:
@@ -80,6 +77,29 @@ _ROW_COLUMNS = (
 )
 
 
+def _patterns(search: str) -> list[str]:
+    """LIKE patterns of a search: the text as typed (lower-cased), and without spaces and dots
+    when it has them (a VAT number typed spaced); % and _ match themselves."""
+    text = (search or "").strip().casefold()
+    words = [text]
+    if (compact := text.replace(" ", "").replace(".", "")) != text and compact:
+        words.append(compact)
+    escaped = (w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words)
+    return [f"%{w}%" for w in escaped]
+
+
+def _matching(patterns: list):
+    condition = None
+    for pattern in patterns:
+        match = Expression(
+            Relationship.search_text,
+            OP.ILIKE,
+            NodeList((Value(pattern), SQL("ESCAPE"), Value("\\"))),  # the same shape always
+        )
+        condition = match if condition is None else condition | match
+    return condition
+
+
 def _filtered(supplier: Party, columns=None, **filters):
     """The supplier's clients that match, with the customer party, group and category."""
     return (
@@ -101,6 +121,14 @@ def client_page(
     the count without joins."""
     if sort == "name" and not any(filters.values()):  # the list as it opens, and its pager
         return prepared_page(_all_rows, _all_count, (supplier.id,), page, per_page)
+    if (
+        sort == "name"
+        and filters.get("search")
+        and not any(v for k, v in filters.items() if k != "search")
+    ):  # search as you type: one prepared query per number of patterns
+        patterns = _patterns(filters["search"])
+        rows, total = _SEARCH[len(patterns)]
+        return prepared_page(rows, total, (supplier.id, *patterns), page, per_page)
     order = SORTS.get(sort, SORTS["name"])()
     count = Relationship.select().where(*_conditions(supplier, **filters))
     rows = _filtered(supplier, _ROW_COLUMNS, **filters)
@@ -138,7 +166,7 @@ def client_counts(supplier: Party) -> dict[str, int]:
         Relationship.select(
             Relationship.status, Relationship.delinquency, fn.COUNT(Relationship.id)
         )
-        .where(Relationship.supplier == supplier, Relationship.status != "declined")
+        .where(Relationship.supplier == supplier, Relationship.status.in_(LISTED))
         .group_by(Relationship.status, Relationship.delinquency)
         .tuples()
     )
@@ -149,3 +177,27 @@ def client_counts(supplier: Party) -> dict[str, int]:
         counts["warned"] += count if delinquency in ("debtor", "delinquent") else 0
         counts["do_not_sell"] += count if delinquency == "do_not_sell" else 0
     return counts
+
+
+def _search_queries(count: int):
+    def total(supplier_id, *patterns):
+        return Relationship.select(fn.COUNT(Relationship.id)).where(
+            Relationship.supplier == supplier_id,
+            Relationship.status.in_(LISTED),
+            _matching(list(patterns)),
+        )
+
+    def rows(supplier_id, *args):
+        *patterns, limit, offset = args
+        return (
+            _filtered(supplier_id, _ROW_COLUMNS)
+            .where(_matching(patterns))
+            .order_by(*SORTS["name"]())
+            .limit(limit)
+            .offset(offset)
+        )
+
+    return prepared(rows), prepared(total)
+
+
+_SEARCH = {1: _search_queries(1), 2: _search_queries(2)}

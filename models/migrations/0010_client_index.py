@@ -30,6 +30,11 @@ def up(migrator, db):
     db.execute_sql(
         "CREATE INDEX relationship_supplier_sort ON relationship (supplier_id, sort_name, id)"
     )
+    # the search looks in this index alone (not in the rows of 30 columns)
+    db.execute_sql(
+        "CREATE INDEX relationship_supplier_search ON relationship "
+        "(supplier_id, status, search_text)"
+    )
     # the list's counts (by status and delinquency) read this index alone
     db.execute_sql(
         "CREATE INDEX relationship_supplier_status ON relationship "
