@@ -155,8 +155,10 @@ def _check_cell(row: Row, spec: Spec, column: str, value: str) -> None:
         return
     if _CONTROL.search(value):
         row.error(column, _l("Remove the invisible control characters from this cell."))
-    elif value.startswith(_FORMULA) and not (
-        column in spec.plus_allowed and re.fullmatch(r"\+[0-9 ()./\-]+", value)
+    elif (
+        value.startswith(_FORMULA)
+        and not re.fullmatch(r"-?[0-9][0-9.,]*", value)  # a plain (negative) number is no formula
+        and not (column in spec.plus_allowed and re.fullmatch(r"\+[0-9 ()./\-]+", value))
     ):
         row.error(column, _l("A cell cannot start with = + - or @ (a spreadsheet formula)."))
     elif _MARKUP.search(value):
