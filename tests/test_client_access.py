@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from models.imports import ImportBatch
 from models.parties import role_rank
+from models.messages import Message
 from models.relationships import (
     ClientContact,
     CustomerCategory,
@@ -19,7 +21,7 @@ from models.relationships import (
 from tests import factories
 from views.access import policy_of
 
-AREAS = ("clients.", "client_groups.", "suppliers.")
+AREAS = ("clients.", "client_groups.", "client_import.", "suppliers.", "messages.")
 
 
 def area_rules(app):
@@ -56,6 +58,10 @@ def world():
             "group": CustomerGroup.create(supplier=supplier, name="G", code="G"),
             "category": CustomerCategory.create(supplier=supplier, name="C", code="C"),
             "contact": ClientContact.create(relationship=link, name="Contact"),
+            "batch": ImportBatch.create(
+                party=supplier, kind="clients", filename="x.csv", digest="0" * 64,
+                content="client_code,name,country,street,postal_code,city\n",
+            ),
         }
 
     return supplier_with_client("mine"), supplier_with_client("theirs")
@@ -76,6 +82,7 @@ def ids_of(side, rule):
         "relationship_id": side["link"].id,
         "contact_id": side["contact"].id,
         "row_id": row.id,
+        "batch_id": side["batch"].id,
     }
 
 
@@ -91,6 +98,8 @@ def snapshot():
             for c in CustomerCategory.select().order_by(CustomerCategory.id)
         ],
         [(c.id, c.name, c.version) for c in ClientContact.select().order_by(ClientContact.id)],
+        [(b.id, b.status) for b in ImportBatch.select().order_by(ImportBatch.id)],
+        Message.select().count(),
     )
 
 
@@ -136,7 +145,7 @@ def test_another_suppliers_ids_inside_ones_own_urls_answer_404_and_write_nothing
         for method in methods(rule):
             url = url_of(rule, mine["supplier"].id, ids_of(theirs, rule))
             status = client.open(
-                url, method=method, data={"name": "X", "code": "X", "accept": "1"}
+                url, method=method, data={"name": "X", "code": "X", "accept": "1", "body": "Hi"}
             ).status_code
             assert status == 404, (role, method, rule.rule, status)
     assert snapshot() == before

@@ -90,7 +90,12 @@ def _batch_or_404(batch_id):
 
 
 def _preview(batch, status=200, error=None):
-    rows = client_import.preview(g.party, batch) if batch.status == "preview" else []
+    rows = []
+    if batch.status == "preview":
+        try:
+            rows = client_import.preview(g.party, batch)
+        except DomainError as refusal:  # a kept file that no longer reads (cannot happen
+            error = error or str(refusal)  # for a file stage() accepted; said, not a 500)
     failing = [row for row in rows if row.errors]
     counts = {
         key: sum(1 for r in rows if r.action == key and not r.errors)
