@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from models.imports import ImportBatch
-from models.parties import role_rank
 from models.messages import Message
+from models.parties import role_rank
 from models.relationships import (
     ClientContact,
     CustomerCategory,
@@ -59,7 +59,10 @@ def world():
             "category": CustomerCategory.create(supplier=supplier, name="C", code="C"),
             "contact": ClientContact.create(relationship=link, name="Contact"),
             "batch": ImportBatch.create(
-                party=supplier, kind="clients", filename="x.csv", digest="0" * 64,
+                party=supplier,
+                kind="clients",
+                filename="x.csv",
+                digest="0" * 64,
                 content="client_code,name,country,street,postal_code,city\n",
             ),
         }
