@@ -135,7 +135,29 @@ def add_demo(parties: dict, users: dict) -> None:
             terms["delinquency"] = "do_not_sell"
         update_terms(anne, brouwer, relationship.id, relationship.version, **terms)
 
+    _contacts(brouwer)
     _conversations(parties, users)
+
+
+def _contacts(brouwer) -> None:
+    """Brouwer's contact persons at a few of its clients (F15)."""
+    from .relationships import ClientContact
+
+    people = [
+        ("Jan de Vries", "Inkoop", "+31 20 555 0301"),
+        ("Fatima El Amrani", "Keuken", "+31 20 555 0302"),
+        ("Pieter Bakker", "Bedrijfsleider", ""),
+    ]
+    links = (
+        Relationship.select()
+        .where(Relationship.supplier == brouwer, Relationship.client_code.is_null(False))
+        .order_by(Relationship.client_code)
+        .limit(12)
+    )
+    for n, link in enumerate(links):
+        name, role, phone = people[n % len(people)]
+        email = name.split()[0].lower() + f"@client{n + 1}.example"
+        ClientContact.create(relationship=link, name=name, role=role, email=email, phone=phone)
 
 
 def _conversations(parties: dict, users: dict) -> None:

@@ -240,6 +240,9 @@ def test_a_50_mb_upload_is_refused_with_a_message(client, login, shop):
     answer = upload(client, shop, b"x" * (50 * 1024 * 1024))
     assert answer.status_code == 413
     assert "larger than 5 MB" in text_of(answer)
+    assert 'id="file-error"' in answer.get_data(as_text=True)  # on the form's file field
+    huge = upload(client, shop, b"x" * (70 * 1024 * 1024))  # past what the server reads at all
+    assert huge.status_code == 413 and "larger than 5 MB" in text_of(huge)
     assert not ImportBatch.select().exists()
 
 

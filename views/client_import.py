@@ -68,6 +68,8 @@ def upload(party_id):
     if not upload or not upload.filename:
         return _upload_page(422, _("Choose a CSV file to upload."))
     data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return _upload_page(413, _("The file is larger than 5 MB; split it into smaller files."))
     try:
         batch, _rows = stage(
             current_user._get_current_object(),
