@@ -160,23 +160,43 @@ def visible_name(relationship: Relationship) -> str:
     return relationship.requested_as
 
 
-def client_counts(supplier: Party) -> dict[str, int]:
-    """How many clients the supplier has, and how many of them are warned or pending."""
-    rows = (
-        Relationship.select(
-            Relationship.status, Relationship.delinquency, fn.COUNT(Relationship.id)
-        )
-        .where(Relationship.supplier == supplier, Relationship.status.in_(LISTED))
-        .group_by(Relationship.status, Relationship.delinquency)
-        .tuples()
-    )
+def client_counts(supplier: Party, total: int | None = None) -> dict[str, int]:
+    """How many clients the supplier has (`total` when the caller counted them already), and
+    how many are warned, blocked or pending: index seeks for the few, not a count of all."""
     counts = {"total": 0, "pending": 0, "warned": 0, "do_not_sell": 0}
-    for status, delinquency, count in rows:
-        counts["total"] += count
+    for status, delinquency, count in _flagged_counts.rows(supplier.id):
         counts["pending"] += count if status == "pending" else 0
         counts["warned"] += count if delinquency in ("debtor", "delinquent") else 0
         counts["do_not_sell"] += count if delinquency == "do_not_sell" else 0
+    counts["total"] = _all_count.scalar(supplier.id) if total is None else total
     return counts
+
+
+@prepared
+def _flagged_counts(supplier_id: int):
+    flagged = (
+        Relationship.select(
+            Relationship.status, Relationship.delinquency, fn.COUNT(Relationship.id)
+        )
+        .where(
+            Relationship.supplier == supplier_id,
+            Relationship.status.in_(LISTED),
+            Relationship.delinquency.in_(("debtor", "delinquent", "do_not_sell")),
+        )
+        .group_by(Relationship.status, Relationship.delinquency)
+    )
+    pending = (
+        Relationship.select(
+            Relationship.status, Relationship.delinquency, fn.COUNT(Relationship.id)
+        )
+        .where(
+            Relationship.supplier == supplier_id,
+            Relationship.status == "pending",
+            Relationship.delinquency == "none",
+        )
+        .group_by(Relationship.status, Relationship.delinquency)
+    )
+    return flagged + pending  # UNION ALL
 
 
 def _search_queries(count: int):

@@ -91,6 +91,10 @@ def _filters() -> dict:
     }
 
 
+def _filtered(filters: dict) -> bool:
+    return any(v for k, v in filters.items() if k != "sort")
+
+
 def _query(filters: dict) -> dict:
     """The filters as the list's verbs take them."""
     return {
@@ -128,7 +132,9 @@ def index(party_id):
         "client_rows",
         regions=REGIONS,
         clients=clients,
-        counts=None if fragment else client_counts(g.party),
+        counts=None
+        if fragment
+        else client_counts(g.party, None if _filtered(filters) else clients.total),
         groups=[] if fragment else _own_rows(CustomerGroup, CustomerGroup.supplier),
         categories=[] if fragment else _own_rows(CustomerCategory, CustomerCategory.supplier),
         filters=filters,
