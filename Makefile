@@ -41,7 +41,7 @@ bench: install compile-translations ## measure the pages against a bare Flask pa
 	$(BIN)/python bench/run.py
 
 translations: install ## extract messages and update every catalog
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _ln:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/python translations/copy_english.py
 

@@ -119,13 +119,11 @@ def client_page(
     """A page of the supplier's clients (by name, client code or newest first), with the
     customer party, group and category: the page in one query along the supplier's index,
     the count without joins."""
-    if sort == "name" and not any(filters.values()):  # the list as it opens, and its pager
+    given = {k for k, v in filters.items() if v not in (None, "")}  # active=False is a filter
+    if sort == "name" and not given:  # the list as it opens, and its pager
         return prepared_page(_all_rows, _all_count, (supplier.id,), page, per_page)
-    if (
-        sort == "name"
-        and filters.get("search")
-        and not any(v for k, v in filters.items() if k != "search")
-    ):  # search as you type: one prepared query per number of patterns
+    if sort == "name" and given == {"search"}:
+        # search as you type: one prepared query per number of patterns
         patterns = _patterns(filters["search"])
         rows, total = _SEARCH[len(patterns)]
         return prepared_page(rows, total, (supplier.id, *patterns), page, per_page)

@@ -59,6 +59,14 @@ audit.register_fields(
 )
 
 
+audit.register_values(
+    "client.status",
+    {"pending": _l("Request pending"), "connected": _l("Connected"), "declined": _l("Declined")},
+)
+audit.register_values("client.payment_method", relationships.PAYMENT_METHOD_LABELS)
+audit.register_values("client.delinquency", relationships.DELINQUENCY_LABELS)
+
+
 # --- who may do what ------------------------------------------------------------------------
 
 
@@ -104,19 +112,25 @@ def connect_client(actor: User, supplier: Party, identifier: str) -> Relationshi
             )
         if customer.id == supplier.id:
             raise DomainError(_l("A company cannot be its own client."), "identifier")
-        if (
-            Relationship.select()
-            .where(Relationship.supplier == supplier, Relationship.customer == customer)
-            .exists()
-        ):
-            raise AlreadyClient(ALREADY_CLIENT, "identifier")
-        relationship = Relationship.create(
-            supplier=supplier,
-            customer=customer,
-            status="pending",
-            requested_as=kept,
-            requested_by=actor,
+        existing = Relationship.get_or_none(
+            Relationship.supplier == supplier, Relationship.customer == customer
         )
+        if existing is not None and existing.status != "declined":
+            raise AlreadyClient(ALREADY_CLIENT, "identifier")
+        if existing is not None:  # declined before: asked again, the same row
+            relationship = existing
+            relationship.status, relationship.requested_as = "pending", kept
+            relationship.requested_by, relationship.answered_at = actor, None
+            relationship.version += 1
+            relationship.save()
+        else:
+            relationship = Relationship.create(
+                supplier=supplier,
+                customer=customer,
+                status="pending",
+                requested_as=kept,
+                requested_by=actor,
+            )
         relationships.reindex([relationship])
         audit.record(
             actor,
@@ -221,9 +235,20 @@ def answer_request(actor: User, customer: Party, relationship_id, accept: bool) 
         audit.record(
             actor, customer, "supplier", "answer", supplier.display_name, change, relationship.id
         )
-        audit.record(
-            actor, supplier, "client", "answer", customer.display_name, change, relationship.id
-        )
+        if accept:
+            audit.record(
+                actor, supplier, "client", "answer", customer.display_name, change, relationship.id
+            )
+        else:  # who declined and the company's own name stay the customer's
+            audit.record(
+                None,
+                supplier,
+                "client",
+                "answer",
+                relationship.requested_as,
+                change,
+                relationship.id,
+            )
     return relationship
 
 
@@ -464,6 +489,7 @@ def remove_client(actor: User, supplier: Party, relationship_id) -> None:
 
 
 MAX_BULK = 500
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 @retrying
@@ -484,6 +510,8 @@ def bulk_assign(
         raise DomainError(_l("Select at least one client."), "ids")
     if len(ids) > MAX_BULK:
         raise DomainError(_l("Select at most %(max)s clients at once."), "ids", max=MAX_BULK)
+    if add_tag and (_CONTROL.search(add_tag) or "<" in add_tag or ">" in add_tag):
+        raise DomainError(_l("A tag is plain text, without < > or control characters."), "tag")
     tag = tags_text(add_tag) if add_tag else ""
     if group_id is None and category_id is None and not tag:
         raise DomainError(_l("Choose a group, a category or a tag to set."))

@@ -352,3 +352,75 @@ def test_bulk_changes_are_all_or_nothing_and_for_supervisors(client, login, book
         ).status_code
         == 403
     )
+
+
+# --- found by a review as a new user ---------------------------------------------------------
+
+
+def test_the_deactivated_filter_shows_only_deactivated_clients(client, login, book):
+    from models.relationships import set_active
+
+    set_active(book["admin"], book["supplier"], book["zuid"].id, False)
+    login(book["staff"])
+    assert names(client.get(f"{base(book)}/?active=no")) == ["Zuid Hotel"]
+    assert "Zuid Hotel" not in names(client.get(f"{base(book)}/?active=yes"))
+    hx = {"HX-Request": "true", "HX-Target": "client-rows"}
+    assert names(client.get(f"{base(book)}/?q=zuid&active=no", headers=hx)) == ["Zuid Hotel"]
+    assert names(client.get(f"{base(book)}/?q=alfa&active=no", headers=hx)) == []
+
+
+def test_macros_speak_each_readers_language(app, client, login, book):
+    """A macro file imported without context is cached by Jinja: its texts must still follow
+    each reader's language (the pager in Dutch for one, in German for the next)."""
+    for n in range(30):
+        create_client(
+            book["admin"],
+            book["supplier"],
+            company={"legal_name": f"Extra {n}", "country": "NL"},
+            delivery=ADDRESS,
+            invoice=ADDRESS,
+        )
+    dutch = factories.make_member(book["supplier"], "employee", language="nl")
+    german = factories.make_member(book["supplier"], "employee", language="de")
+    login(dutch)
+    assert "Pagina 1 van 2" in text_of(client.get(f"{base(book)}/"))
+    login(german)
+    page = text_of(client.get(f"{base(book)}/"))
+    assert "Seite 1 von 2" in page and "Pagina" not in page
+
+
+def test_a_garbled_form_version_is_stale_not_an_error(client, login, book):
+    supervisor = factories.make_member(book["supplier"], "supervisor")
+    login(supervisor)
+    answer = client.post(
+        f"{base(book)}/{book['zuid'].id}/terms",
+        data={"version": "abc", "delinquency": "none", "client_code": "K-9"},
+    )
+    assert answer.status_code == 409
+    assert Relationship.get_by_id(book["zuid"].id).client_code == "K-2"
+
+
+@pytest.mark.parametrize("tag", ["a\x00b", "<script>x</script>"])
+def test_a_bulk_tag_with_control_characters_or_markup_is_refused(client, login, book, tag):
+    login(book["admin"])
+    answer = client.post(f"{base(book)}/bulk", data={"ids": [str(book["alfa"].id)], "tag": tag})
+    assert answer.status_code == 303
+    assert "plain text" in text_of(client.get(answer.headers["Location"]))
+    assert Relationship.get_by_id(book["alfa"].id).tags == ""
+
+
+def test_a_declined_company_can_be_asked_again_and_its_name_stays_hidden(client, login, book):
+    from models.relationships import answer_request
+
+    party = factories.make_party(display_name="Secret Stores", email="hq@secret.example")
+    party_admin = factories.make_member(party, "admin", name="Sara Secret")
+    request = connect_client(book["admin"], book["supplier"], "hq@secret.example")
+    answer_request(party_admin, party, request.id, False)
+    login(book["admin"])
+    page = text_of(client.get(f"{base(book)}/{request.id}/"))
+    assert "declined your connection request" in page
+    audit = text_of(client.get(f"/p/{book['supplier'].id}/audit/"))
+    assert "Secret Stores" not in audit and "Sara Secret" not in audit
+    again = client.post(f"{base(book)}/connect", data={"identifier": "hq@secret.example"})
+    assert again.status_code == 303
+    assert Relationship.get_by_id(request.id).status == "pending"

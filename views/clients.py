@@ -32,6 +32,7 @@ from models.client_lists import (
     client_rows,
     visible_name,
 )
+from models.delivery_dates import zone_of_country
 from models.invitations import send_invitation
 from models.mail import MailError
 from models.messages import unread_counts
@@ -92,7 +93,7 @@ def _filters() -> dict:
 
 
 def _filtered(filters: dict) -> bool:
-    return any(v for k, v in filters.items() if k != "sort")
+    return any(v not in (None, "") for k, v in filters.items() if k != "sort")
 
 
 def _query(filters: dict) -> dict:
@@ -336,7 +337,8 @@ def audit_tab(party_id, relationship_id):
         g.party, ("client", "client_contact"), relationship.id, request.args.get("page")
     )
     block = "client_audit" if wants_block() else None  # the tab's pager
-    return _render(relationship, block, tab="audit", entries=entries)
+    zone = zone_of_country(g.party.country)  # the company's local time, as in the audit log
+    return _render(relationship, block, tab="audit", entries=entries, zone=zone)
 
 
 @bp.route("/<int:relationship_id>/messages", methods=["GET", "POST"])
@@ -448,7 +450,7 @@ def update(party_id, relationship_id):
                 current_user._get_current_object(),
                 g.party,
                 relationship.id,
-                int(form.version.data or 0),
+                form.version.data,  # a garbled one is refused as stale (check_version)
                 client_code=form.client_code.data,
                 min_order=form.min_order.amount,
                 credit_limit=form.credit_limit.amount,

@@ -40,6 +40,10 @@ def page_or_block(
     else:
         html = render_template(template, **context)
     response = make_response(html, status)
+    if request.method != "GET" and request.htmx and request.htmx.boosted:
+        # a boosted form answered with its page (its errors): the address bar keeps the
+        # page's URL, not the form's action (reloading a POST-only URL would answer 405)
+        response.headers["HX-Push-Url"] = "false"
     response.vary.add("HX-Request")
     if regions:
         response.vary.add("HX-Target")

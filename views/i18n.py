@@ -31,12 +31,11 @@ def _catalog():
 
 
 def _render_catalog(eval_ctx):
-    """The catalog for one rendering of a template (its evaluation context lives as long as
-    the rendering; a language change or force_locale() starts a new one)."""
-    catalog = eval_ctx.__dict__.get("portal_catalog")
-    if catalog is None:
-        catalog = eval_ctx.portal_catalog = _catalog()
-    return catalog
+    """The catalog of the language being rendered. Not kept on the evaluation context: a
+    macro file imported without context is built once and cached by Jinja with the evaluation
+    context of the first page that imported it, so it would go on speaking that page's
+    language to every later reader. _catalog() keeps it per request and locale."""
+    return _catalog()
 
 
 @pass_eval_context

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError
+from models.delivery_dates import zone_of_country
 from models.messages import (
     conversations,
     mark_read,
@@ -65,6 +66,7 @@ def thread_view(relationship, render):
     if thread:
         mark_read(user, relationship, side, thread[-1].id)
     state = {
+        "zone": zone_of_country(g.party.country),  # times in the reader's company's local time
         "relationship": relationship,
         "thread": thread,
         "side": side,
@@ -92,6 +94,7 @@ def index(party_id):
         "messages/index.html",
         None,
         rows=conversations(current_user._get_current_object(), g.party),
+        zone=zone_of_country(g.party.country),
     )
 
 

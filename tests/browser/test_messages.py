@@ -32,13 +32,15 @@ def test_a_message_from_the_supplier_appears_for_the_buyer_without_reloading(
     page.wait_for_url(re.compile(r"/clients/\d+/messages$"))
     page.locator("#body").fill("Bonjour Claire, les 20 croissants sont notés pour jeudi.")
     page.locator('[data-testid="send-message"]').click()
-    expect(page.locator('[data-testid="message"]').last).to_contain_text("20 croissants sont notés")
+    expect(page.locator('[data-testid="message"]').first).to_contain_text(
+        "20 croissants sont notés"
+    )
     expect(page.locator("#body")).to_have_value("")
     page.screenshot(path=str(ARTIFACTS / "messages-supplier.png"), full_page=True)
 
     # ... and it reaches the buyer's open page by itself
     expect(messages).to_have_count(before + 1, timeout=12_000)
-    expect(messages.last).to_contain_text("20 croissants sont notés")
+    expect(messages.first).to_contain_text("20 croissants sont notés")
     assert buyer.evaluate("window.notReloaded === true"), "the buyer's page reloaded"
     finish_context(buyer_context)
 
@@ -52,4 +54,4 @@ def test_without_javascript_a_message_is_a_plain_form(nojs_page, live_server):
     page.locator("#body").fill("Great, thanks. Mads")
     page.locator('[data-testid="send-message"]').click()
     page.wait_for_url(re.compile(r"/messages#message-form$"))
-    expect(page.locator('[data-testid="message"]').last).to_contain_text("Great, thanks. Mads")
+    expect(page.locator('[data-testid="message"]').first).to_contain_text("Great, thanks. Mads")
