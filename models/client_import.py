@@ -285,7 +285,33 @@ def check(supplier: Party, rows: list[Row]) -> list[Row]:
             row.company = row.address = None
             same = all(getattr(known, name) == terms.get(name) for name in _TERM_FIELDS)
             row.action = "unchanged" if same else "update"
+    _known_companies(rows)
     return rows
+
+
+def _known_companies(rows: list[Row]) -> None:
+    """A new client whose VAT number or email is a company on the portal already: connect to
+    it instead (Add client), or a second copy of that company would be made."""
+    new = [row for row in rows if row.action == "create" and row.company]
+    for column, key in (("vat_number", "vat_number"), ("email", "email")):
+        values = sorted({row.company[key] for row in new if row.company[key]})
+        taken = set()
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            field = getattr(Party, key)
+            taken |= {v for (v,) in Party.select(field).where(field.in_(chunk)).tuples()}
+        for row in new:
+            if row.company[key] and row.company[key] in taken:
+                row.error(
+                    column,
+                    _l(
+                        "A company with this VAT number uses the portal already: connect to it with Add client."
+                    )
+                    if key == "vat_number"
+                    else _l(
+                        "A company with this email address uses the portal already: connect to it with Add client."
+                    ),
+                )
 
 
 def preview(supplier: Party, batch: ImportBatch) -> list[Row]:

@@ -184,6 +184,14 @@ def create_client(
                 ),
                 "vat_number",
             )
+        if fields["email"] and Party.select().where(Party.email == fields["email"]).exists():
+            raise DomainError(
+                _l(
+                    "A company with this email address uses the portal already: connect to it "
+                    "instead, with the same email address."
+                ),
+                "email",
+            )
         customer = Party.create(**fields)
         for kind, values in (("delivery", delivery), ("invoice", invoice)):
             try:
@@ -484,6 +492,16 @@ def remove_client(actor: User, supplier: Party, relationship_id) -> None:
                 count=open_orders,
             )
         name = _name(relationship)
+        customer = relationship.customer
+        if (
+            relationship.created_on_spot
+            and not Membership.select().where(Membership.party == customer).exists()
+        ):  # nobody joined the company made here: its invitations end with it
+            Invitation.update(revoked_at=utcnow()).where(
+                Invitation.party == customer,
+                Invitation.accepted_at.is_null(),
+                Invitation.revoked_at.is_null(),
+            ).execute()
         relationship.delete_instance(recursive=True)
         audit.record(actor, supplier, "client", "delete", name)
 

@@ -388,3 +388,26 @@ def test_removal_is_refused_while_orders_are_open(client, login, supplier, custo
     assert answer.status_code == 303
     assert Relationship.select().exists()
     assert "This client has 2 open orders" in text_of(client.get(answer.headers["Location"]))
+
+
+def test_an_email_of_a_company_on_the_portal_is_refused_when_creating(client, login, supplier, customer):
+    login(supplier["admin"])
+    answer = client.post(
+        f"/p/{supplier['party'].id}/clients/create",
+        data={**CREATE, "vat_number": "", "email": "cafe@lumiere.example"},
+    )
+    assert answer.status_code == 422
+    assert "connect to it instead" in answer.get_data(as_text=True)
+    assert not Relationship.select().exists()
+
+
+def test_removing_a_client_made_here_before_anyone_joined_ends_its_invitation(
+    app, client, login, supplier
+):
+    login(supplier["admin"])
+    client.post(f"/p/{supplier['party'].id}/clients/create", data=CREATE)
+    relationship = Relationship.get()
+    [message] = emails(supplier["outbox"])
+    assert client.post(f"/p/{supplier['party'].id}/clients/{relationship.id}/remove").status_code == 303
+    visitor = app.test_client()
+    assert visitor.get(link_in(message, "/invitations/")).status_code in (404, 410)

@@ -282,3 +282,11 @@ def test_two_imports_of_one_file_at_once_create_each_client_once(app, client, lo
     assert Relationship.select().count() == 30
     results = sorted(b.result_data["created"] for b in ImportBatch.select())
     assert results == [0, 30]
+
+
+def test_a_row_of_a_company_already_on_the_portal_says_connect_instead(client, login, shop):
+    factories.make_party(display_name="Jansen", email="info@jansen.example")
+    login(shop["admin"])
+    staged = upload(client, shop, csv_bytes([ROW]))
+    found = errors_of(client.get(staged.headers["Location"]))
+    assert any(col == "email" and "connect to it" in text for _line, col, text in found), found

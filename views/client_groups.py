@@ -24,6 +24,13 @@ bp = Blueprint("client_groups", __name__, url_prefix="/p/<int:party_id>/clients"
 FORMS = {"group": GroupForm, "category": CategoryForm}
 
 
+def _own_ids(form, prefix: str):
+    """Both add forms share one page: the category form's fields get ids of their own."""
+    for field in form:
+        field.id = f"{prefix}-{field.id}"
+    return form
+
+
 def _page(status=200, group_form=None, category_form=None, errors=None):
     return page_or_block(
         "clients/groups.html",
@@ -32,7 +39,7 @@ def _page(status=200, group_form=None, category_form=None, errors=None):
         groups=groups_of(g.party, "group"),
         categories=groups_of(g.party, "category"),
         group_form=group_form or GroupForm(formdata=None),
-        category_form=category_form or CategoryForm(formdata=None),
+        category_form=_own_ids(category_form or CategoryForm(formdata=None), "category"),
         errors=errors or {},
         can_edit=g.membership.has_role("admin"),
     )
@@ -132,7 +139,7 @@ def _update(kind: str, row_id):
                 g.party,
                 kind,
                 row.id,
-                form.version.data,
+                form.version.data or "",  # a missing version is stale too
                 **_values(kind, form),
             )
         except StaleForm as stale:

@@ -450,7 +450,7 @@ def update(party_id, relationship_id):
                 current_user._get_current_object(),
                 g.party,
                 relationship.id,
-                form.version.data,  # a garbled one is refused as stale (check_version)
+                form.version.data or "",  # a garbled or missing one is stale (check_version)
                 client_code=form.client_code.data,
                 min_order=form.min_order.amount,
                 credit_limit=form.credit_limit.amount,
@@ -491,6 +491,8 @@ def update(party_id, relationship_id):
 def change_active(party_id, relationship_id):
     """Deactivate a client (new orders refused, everything kept) or activate it again."""
     relationship = _client_or_404(relationship_id)
+    if request.form.get("active") not in ("0", "1"):
+        abort(400)
     active = request.form.get("active") == "1"
     try:
         set_active(current_user._get_current_object(), g.party, relationship.id, active)
@@ -761,7 +763,7 @@ def update_client_contact(party_id, relationship_id, contact_id):
                 g.party,
                 relationship_id,
                 contact.id,
-                form.version.data,
+                form.version.data or "",  # a missing version is stale too
                 **_contact_values(form),
             )
         except StaleForm as stale:
