@@ -390,7 +390,9 @@ def test_removal_is_refused_while_orders_are_open(client, login, supplier, custo
     assert "This client has 2 open orders" in text_of(client.get(answer.headers["Location"]))
 
 
-def test_an_email_of_a_company_on_the_portal_is_refused_when_creating(client, login, supplier, customer):
+def test_an_email_of_a_company_on_the_portal_is_refused_when_creating(
+    client, login, supplier, customer
+):
     login(supplier["admin"])
     answer = client.post(
         f"/p/{supplier['party'].id}/clients/create",
@@ -408,6 +410,9 @@ def test_removing_a_client_made_here_before_anyone_joined_ends_its_invitation(
     client.post(f"/p/{supplier['party'].id}/clients/create", data=CREATE)
     relationship = Relationship.get()
     [message] = emails(supplier["outbox"])
-    assert client.post(f"/p/{supplier['party'].id}/clients/{relationship.id}/remove").status_code == 303
+    assert (
+        client.post(f"/p/{supplier['party'].id}/clients/{relationship.id}/remove").status_code
+        == 303
+    )
     visitor = app.test_client()
     assert visitor.get(link_in(message, "/invitations/")).status_code in (404, 410)
