@@ -146,6 +146,7 @@ def index(party_id):
 
 
 def _own_rows(model, owner) -> list:
+    """The supplier's own schedules, groups or categories (id and name), by name."""
     return list(model.select(model.id, model.name).where(owner == g.party).order_by(model.name))
 
 
@@ -363,8 +364,7 @@ def messages(party_id, relationship_id):
 
 def _own(model, owner, empty: str) -> list[tuple[str, str]]:
     """The supplier's own schedules, groups or categories as choices, by name."""
-    rows = model.select(model.id, model.name).where(owner == g.party).order_by(model.name)
-    return [("", empty)] + [(str(row.id), row.name) for row in rows]
+    return [("", empty)] + [(str(row.id), row.name) for row in _own_rows(model, owner)]
 
 
 def _terms_form(**kwargs) -> TermsForm:
