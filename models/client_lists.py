@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from peewee import JOIN, OP, SQL, Case, Expression, NodeList, Value, fn
 
-from .base import Page, paged
+from .base import Page
 from .parties import Party
 from .prepared import prepared, prepared_page
 from .relationships import DELINQUENCY, CustomerCategory, CustomerGroup, Relationship
@@ -100,7 +100,7 @@ def _matching(patterns: list):
     return condition
 
 
-def _filtered(supplier: Party, columns=None, **filters):
+def _filtered(supplier: Party, columns=None, where: list | None = None, **filters):
     """The supplier's clients that match, with the customer party, group and category."""
     return (
         Relationship.select(*(columns or (Relationship, Party, CustomerGroup, CustomerCategory)))
@@ -109,7 +109,7 @@ def _filtered(supplier: Party, columns=None, **filters):
         .join(CustomerGroup, JOIN.LEFT_OUTER)
         .switch(Relationship)
         .join(CustomerCategory, JOIN.LEFT_OUTER)
-        .where(*_conditions(supplier, **filters))
+        .where(*(where if where is not None else _conditions(supplier, **filters)))
     )
 
 
@@ -119,30 +119,69 @@ def client_page(
     """A page of the supplier's clients (by name, client code or newest first), with the
     customer party, group and category: the page in one query along the supplier's index,
     the count without joins."""
-    given = {k for k, v in filters.items() if v not in (None, "")}  # active=False is a filter
-    if sort == "name" and not given:  # the list as it opens, and its pager
-        return prepared_page(_all_rows, _all_count, (supplier.id,), page, per_page)
-    if sort == "name" and given == {"search"}:
-        # search as you type: one prepared query per number of patterns
-        patterns = _patterns(filters["search"])
-        rows, total = _SEARCH[len(patterns)]
-        return prepared_page(rows, total, (supplier.id, *patterns), page, per_page)
-    order = SORTS.get(sort, SORTS["name"])()
-    count = Relationship.select().where(*_conditions(supplier, **filters))
-    rows = _filtered(supplier, _ROW_COLUMNS, **filters)
-    return paged(rows, page, per_page, order, count_query=count)
+    given = {k: v for k, v in filters.items() if v not in (None, "")}  # active=False filters
+    rows, total, args = _shaped(sort if sort in SORTS else "name", given)
+    return prepared_page(rows, total, (supplier.id, *args), page, per_page)
+
+
+# The list's queries are prepared (models/prepared.py) per shape: the sort, which filters are
+# given, how many search patterns, and the active flag (a boolean is part of the shape, not a
+# parameter); the values of the filters are the parameters. A few dozen shapes at most.
+_VALUED = ("delinquency", "group_id", "category_id")
+_SHAPES: dict[tuple, tuple] = {}
+
+
+def _shaped(sort: str, given: dict) -> tuple:
+    patterns = _patterns(given["search"]) if "search" in given else []
+    # as _conditions: an unknown delinquency status or a group/category id 0 filters nothing
+    valued = tuple(
+        name
+        for name in _VALUED
+        if (given.get(name) in DELINQUENCY if name == "delinquency" else given.get(name))
+    )
+    active = given.get("active")
+    key = (sort, len(patterns), valued, active)
+    queries = _SHAPES.get(key)
+    if queries is None:
+        queries = _SHAPES[key] = _shape_queries(*key)
+    values = [*patterns, *(given[name] for name in valued)]
+    return (*queries, values)
+
+
+def _shape_queries(sort: str, pattern_count: int, valued: tuple, active: bool | None):
+    def where(supplier_id, values) -> list:
+        found = [Relationship.supplier == supplier_id, Relationship.status.in_(LISTED)]
+        if pattern_count:
+            found.append(_matching(list(values[:pattern_count])))
+        for name, value in zip(valued, values[pattern_count:], strict=True):
+            column = {
+                "delinquency": Relationship.delinquency,
+                "group_id": Relationship.group,
+                "category_id": Relationship.category,
+            }[name]
+            found.append(column == value)
+        if active is not None:
+            found.append(Relationship.active == active)
+        return found
+
+    def total(supplier_id, *values):
+        return Relationship.select(fn.COUNT(Relationship.id)).where(*where(supplier_id, values))
+
+    def rows(supplier_id, *args):
+        *values, limit, offset = args
+        return (
+            _filtered(supplier_id, _ROW_COLUMNS, where=where(supplier_id, values))
+            .order_by(*SORTS[sort]())
+            .limit(limit)
+            .offset(offset)
+        )
+
+    return prepared(rows), prepared(total)
 
 
 @prepared
 def _all_count(supplier_id: int):
     return Relationship.select(fn.COUNT(Relationship.id)).where(*_conditions(supplier_id))
-
-
-@prepared
-def _all_rows(supplier_id: int, limit: int, offset: int):
-    return (
-        _filtered(supplier_id, _ROW_COLUMNS).order_by(*SORTS["name"]()).limit(limit).offset(offset)
-    )
 
 
 def client_rows(supplier: Party, *, sort: str = "name", **filters):
@@ -195,27 +234,3 @@ def _flagged_counts(supplier_id: int):
         .group_by(Relationship.status, Relationship.delinquency)
     )
     return flagged + pending  # UNION ALL
-
-
-def _search_queries(count: int):
-    def total(supplier_id, *patterns):
-        return Relationship.select(fn.COUNT(Relationship.id)).where(
-            Relationship.supplier == supplier_id,
-            Relationship.status.in_(LISTED),
-            _matching(list(patterns)),
-        )
-
-    def rows(supplier_id, *args):
-        *patterns, limit, offset = args
-        return (
-            _filtered(supplier_id, _ROW_COLUMNS)
-            .where(_matching(patterns))
-            .order_by(*SORTS["name"]())
-            .limit(limit)
-            .offset(offset)
-        )
-
-    return prepared(rows), prepared(total)
-
-
-_SEARCH = {1: _search_queries(1), 2: _search_queries(2)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from peewee import fn
+from peewee import JOIN, fn
 
 import models.prepared as prepared_module
 from models.parties import Membership, Party, User
@@ -141,3 +141,65 @@ def test_html_params_is_wtforms_own_output():
     for case in cases:
         assert html_params(**case) == _original_html_params(**case), case
         assert isinstance(html_params(**case), Markup)
+
+
+# --- rows into models: the prepared query's plan gives what peewee's cursor wrapper gives -------
+
+
+def _as_peewee_builds(query) -> list:
+    return list(query.clone())
+
+
+def test_rows_become_the_models_peewee_would_make_with_outer_joins_aliases_and_annotations(app):
+    from models.relationships import CustomerGroup, Relationship
+
+    supplier = factories.make_party(display_name="Supplier")
+    group = CustomerGroup.create(supplier=supplier, code="H", name="Horeca")
+    with_group = factories.make_party(display_name="With group")
+    without = factories.make_party(display_name="Without")
+    Relationship.create(supplier=supplier, customer=with_group, status="connected", group=group)
+    Relationship.create(supplier=supplier, customer=without, status="connected")
+
+    @prepared
+    def joined(supplier_id: int):
+        return (
+            Relationship.select(Relationship, Party, CustomerGroup)
+            .join(Party, on=Relationship.customer)
+            .switch(Relationship)
+            .join(CustomerGroup, JOIN.LEFT_OUTER)
+            .where(Relationship.supplier == supplier_id)
+            .order_by(Party.display_name)
+        )
+
+    @prepared
+    def annotated(supplier_id: int):
+        return (
+            Party.select(Party.id, Party.display_name.alias("shown"), fn.LOWER(Party.email))
+            .where(Party.id != supplier_id)
+            .order_by(Party.id)
+        )
+
+    prepared_module.VERIFY = False  # compared here, field by field
+    try:
+        for builder, argument in ((joined, supplier.id), (annotated, supplier.id)):
+            first = builder.all(argument)  # peewee's own wrapper; the plan is kept
+            again = builder.all(argument)  # the plan
+            want = _as_peewee_builds(builder.builder(argument))
+            snapshot = prepared_module._snapshot
+            assert [snapshot(r) for r in again] == [snapshot(r) for r in want]
+            assert [snapshot(r) for r in first] == [snapshot(r) for r in want]
+        rows = joined.all(supplier.id)
+        assert [(r.customer.display_name, r.group and r.group.name) for r in rows] == [
+            ("With group", "Horeca"),
+            ("Without", None),
+        ]
+        assert rows[1].group_id is None and not rows[0]._dirty
+        shown = annotated.all(supplier.id)
+        assert [p.shown for p in shown] == [
+            p.display_name
+            for p in _as_peewee_builds(
+                Party.select().where(Party.id != supplier.id).order_by(Party.id)
+            )
+        ]
+    finally:
+        prepared_module.VERIFY = True

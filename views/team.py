@@ -73,12 +73,12 @@ def _render(
 ):
     """The team page, or one of its regions ("members", "member_rows", "invitations") for
     htmx; the members are paged and searchable, the pending invitations paged."""
-    if invite_form is None:
-        invite_form = _invite_form(formdata=None, role="employee", language=g.party.language)
     args = _list_args(reset)
     regions = REGIONS if request.method == "GET" else None
     # only what the rendered region shows; the links keep the shown pages (as numbers)
     shown = block_for(block, regions)
+    if invite_form is None and shown not in ("members", "member_rows"):
+        invite_form = _invite_form(formdata=None, role="employee", language=g.party.language)
     members = invitations = None
     if shown != "invitations":
         members = member_page(g.party, args["page"], MEMBERS_PER_PAGE, args["q"] or "")
