@@ -14,6 +14,7 @@ from . import audit
 from .base import DomainError, NotFound, check_version, retrying, transaction
 from .identifiers import clean_text
 from .parties import Party, User
+from .prepared import prepared
 from .relationships import (
     CATEGORY_CODE_TAKEN,
     GROUP_CODE_TAKEN,
@@ -166,3 +167,24 @@ def delete_group(actor: User, supplier: Party, kind: str, group_id) -> None:
             raise DomainError(message)
         row.delete_instance()
         audit.record(actor, supplier, AREAS[kind], "delete", row.name)
+
+
+# --- the names of a party's own rows (for choices and filters) -------------------------------
+
+_NAMES: dict = {}
+
+
+def names_of(model, owner, party_id: int) -> list:
+    """A party's own rows of `model` (customer groups, categories, schedules) with only their
+    id and name, by name: one prepared query per model (the client list shows two)."""
+    key = (model, owner.name)
+    query = _NAMES.get(key)
+    if query is None:
+        query = _NAMES[key] = prepared(
+            lambda party: (
+                model.select(model.id, model.name)
+                .where(owner == party)
+                .order_by(model.name, model.id)
+            )
+        )
+    return query.all(int(party_id))

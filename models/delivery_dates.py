@@ -35,7 +35,13 @@ def mask_of_days(days: Iterable[int]) -> int:
 
 def days_of_mask(mask: int) -> frozenset[int]:
     """Bit mask (bit 0 = Monday) -> ISO weekdays."""
-    return frozenset(day for day in ISO_WEEKDAYS if mask & (1 << (day - 1)))
+    return _DAYS_OF_MASK[mask & 0x7F]
+
+
+# every mask's weekdays, once: a schedule list asks for them a few hundred times a page
+_DAYS_OF_MASK = tuple(
+    frozenset(day for day in ISO_WEEKDAYS if mask & (1 << (day - 1))) for mask in range(128)
+)
 
 
 @lru_cache(maxsize=2048)

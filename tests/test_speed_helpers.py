@@ -203,3 +203,46 @@ def test_rows_become_the_models_peewee_would_make_with_outer_joins_aliases_and_a
         ]
     finally:
         prepared_module.VERIFY = True
+
+
+def test_lazy_strings_say_what_flask_babel_says_in_every_language(app):
+    import flask_babel
+    from flask_babel import force_locale, lazy_gettext, lazy_ngettext
+    from flask_babel.speaklater import LazyString
+
+    from views.i18n import _lazy_text
+
+    assert LazyString.__str__ is _lazy_text  # installed by the app
+    cases = [
+        (lazy_gettext("Remove"), lambda: flask_babel.gettext("Remove")),
+        (
+            lazy_gettext("Remove %(name)s", name="Ana <b>"),
+            lambda: flask_babel.gettext("Remove %(name)s", name="Ana <b>"),
+        ),
+    ]
+    for num in (1, 5):
+        cases.append(
+            (
+                lazy_ngettext("%(num)s day", "%(num)s days", num),
+                lambda num=num: flask_babel.ngettext("%(num)s day", "%(num)s days", num),
+            )
+        )
+    with app.test_request_context("/"):
+        seen = set()
+        for language in ("en", "nl", "de", "fr", "es"):
+            with force_locale(language):
+                for lazy, plain in cases:
+                    assert str(lazy) == plain()
+                    assert lazy.__html__() == plain().replace("<", "&lt;").replace(">", "&gt;")
+                    seen.add(str(lazy))
+        assert len(seen) > len(cases)  # the languages really differ
+
+
+def test_a_lazy_string_in_a_template_escapes_what_fills_it(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context("/"):
+        subject = lazy_gettext("Invitation to join %(party)s", party="<script>x</script>")
+        html = render_template_string("<p>{{ subject }}</p>", subject=subject)
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html

@@ -24,6 +24,7 @@ from models.client_contacts import (
     delete_contact,
     update_contact,
 )
+from models.client_groups import names_of
 from models.client_lists import (
     PER_PAGE,
     SORTS,
@@ -147,7 +148,7 @@ def index(party_id):
 
 def _own_rows(model, owner) -> list:
     """The supplier's own schedules, groups or categories (id and name), by name."""
-    return list(model.select(model.id, model.name).where(owner == g.party).order_by(model.name))
+    return names_of(model, owner, g.party.id)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -10,15 +10,24 @@ from flask_babel import (
     format_datetime,
     format_decimal,
     get_locale,
-    get_timezone,
 )
+
+from .i18n import locale_name, timezone_name
 
 
 def money(amount: Decimal | None, currency: str) -> str:
     """An amount in a currency, formatted for the user's locale ("€ 1.234,50" in Dutch)."""
     if amount is None:
         return ""
-    return format_currency(amount, currency)
+    key = ("money", type(amount), amount, currency, locale_name())
+    return remembered(key, lambda: format_currency(amount, currency))
+
+
+def number(value) -> str:
+    """A number in the user's locale ("1.234" in Dutch); Babel takes ~40 µs a number."""
+    if value is None:
+        return ""
+    return remembered(("number", type(value), value, locale_name()), lambda: format_decimal(value))
 
 
 def country_name(code: str) -> str:
@@ -63,7 +72,7 @@ def remembered(key: tuple, compute) -> str:
 def _kept(function, value, fmt: str) -> str:
     if not value:
         return ""
-    key = (function, value, fmt, str(get_locale()), str(get_timezone()))
+    key = (function, value, fmt, locale_name(), timezone_name())
     return remembered(key, lambda: function(value, fmt))
 
 
@@ -74,7 +83,7 @@ def register(app) -> None:
         currency_name=currency_name,
         format_date=lambda value, fmt="medium": _kept(format_date, value, fmt),
         format_datetime=lambda value, fmt="medium": _kept(format_datetime, value, fmt),
-        format_number=format_decimal,
+        format_number=number,
     )
     app.jinja_env.globals.update(row_url=RowURL, per_row=PerRow, blank=PerRow.BLANK)
 

@@ -9,7 +9,6 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_interval, format_skeleton, get_day_names
 from flask import Blueprint, abort, flash, g, make_response, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -40,7 +39,8 @@ from .forms.schedules import (
     ScheduleUpdateForm,
     TimeFrameAddForm,
 )
-from .htmx import page_or_block, redirect_to, wants_block
+from .htmx import block_for, page_or_block, redirect_to, wants_block
+from .i18n import locale_name
 
 bp = Blueprint("schedules", __name__, url_prefix="/p/<int:party_id>/schedules")
 
@@ -54,7 +54,7 @@ SHOW = "schedules/show.html"
 @bp.app_template_filter("weekday_names")
 def weekdays_text(days: Iterable[int]) -> str:
     """ISO weekdays as short localized names: "Mon–Fri", "Mon, Wed, Fri", "Mon–Wed, Sat"."""
-    return _weekdays_text(tuple(sorted(days)), str(get_locale()))
+    return _weekdays_text(tuple(sorted(days)), locale_name())
 
 
 # Babel's formatting takes 10-30 µs a call, and a schedule list formats the same few weekdays,
@@ -74,7 +74,7 @@ def _clock_skeleton(locale: str) -> str:
 @bp.app_template_filter("time_frame")
 def time_range(start: dt.time, end: dt.time) -> str:
     """A time frame in the user's locale ("08:00–12:00", "8:00 AM – 12:00 PM")."""
-    return _time_range(start, end, str(get_locale()))
+    return _time_range(start, end, locale_name())
 
 
 @lru_cache(maxsize=4096)
@@ -86,7 +86,7 @@ def _time_range(start: dt.time, end: dt.time, locale: str) -> str:
 @bp.app_template_filter("time_of_day")
 def clock(value: dt.time) -> str:
     """A time of day in the user's locale."""
-    return _clock(value, str(get_locale()))
+    return _clock(value, locale_name())
 
 
 @lru_cache(maxsize=4096)
@@ -97,7 +97,7 @@ def _clock(value: dt.time, locale: str) -> str:
 @bp.app_template_filter("delivery_date")
 def delivery_date(value: dt.date) -> str:
     """A date with its weekday, in the user's locale ("Tue, Jun 2, 2026")."""
-    return _delivery_date(value, str(get_locale()))
+    return _delivery_date(value, locale_name())
 
 
 @lru_cache(maxsize=4096)
@@ -252,13 +252,15 @@ def _index(status: int = 200, block: str | None = None, form=None, form_error=No
     schedules = schedules_for(g.party)
     for schedule in schedules:
         schedule.next_slot = earliest_delivery(rules_of(schedule), moment)
+    if form is None and block_for(block) != "schedule_list":  # the list alone has no form
+        form = ScheduleCreateForm(formdata=None)
     return page_or_block(
         "schedules/index.html",
         block,
         status,
         schedules=schedules,
         can_edit=_can_edit(),
-        form=form or ScheduleCreateForm(formdata=None),
+        form=form,
         form_error=form_error,
     )
 
