@@ -3,7 +3,7 @@ searchable, with the delivery points of the shown page only."""
 
 from __future__ import annotations
 
-from peewee import fn
+from peewee import SQL, fn
 
 from .addresses import ADDRESS_KINDS, Address, DeliveryPoint
 from .base import Page
@@ -33,7 +33,7 @@ def address_totals(party: Party) -> dict[str, int]:
 @prepared
 def _totals(party_id: int):
     return (
-        Address.select(Address.kind, fn.COUNT(Address.id))
+        Address.select(Address.kind, fn.COUNT(SQL("*")))
         .where(Address.party == party_id)
         .group_by(Address.kind)
     )

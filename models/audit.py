@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import JOIN, SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from config import LANGUAGES
 
@@ -285,7 +285,7 @@ def _entry_queries(by_area: bool, by_actor: bool) -> tuple[Prepared, Prepared]:
 
     def total(*args):
         # counted without the join: the count then reads only the index (10x faster at 10,000)
-        return AuditEntry.select(fn.COUNT(AuditEntry.id)).where(*conditions(*args))
+        return AuditEntry.select(fn.COUNT(SQL("*"))).where(*conditions(*args))
 
     def rows(*args):
         *filters, limit, offset = args

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
-from peewee import fn
+from peewee import SQL, fn
 
 from . import audit
 from .base import DomainError, NotFound, check_version, retrying, transaction
@@ -56,7 +56,7 @@ def groups_of(supplier: Party, kind: str) -> list:
     model = _model(kind)
     column = Relationship.group if kind == "group" else Relationship.category
     counts = (
-        Relationship.select(column.alias("owner"), fn.COUNT(Relationship.id).alias("n"))
+        Relationship.select(column.alias("owner"), fn.COUNT(SQL("*")).alias("n"))
         .where(Relationship.supplier == supplier, column.is_null(False))
         .group_by(column)
     )

@@ -165,7 +165,7 @@ def _shape_queries(sort: str, pattern_count: int, valued: tuple, active: bool | 
         return found
 
     def total(supplier_id, *values):
-        return Relationship.select(fn.COUNT(Relationship.id)).where(*where(supplier_id, values))
+        return Relationship.select(fn.COUNT(SQL("*"))).where(*where(supplier_id, values))
 
     def rows(supplier_id, *args):
         *values, limit, offset = args
@@ -181,7 +181,7 @@ def _shape_queries(sort: str, pattern_count: int, valued: tuple, active: bool | 
 
 @prepared
 def _all_count(supplier_id: int):
-    return Relationship.select(fn.COUNT(Relationship.id)).where(*_conditions(supplier_id))
+    return Relationship.select(fn.COUNT(SQL("*"))).where(*_conditions(supplier_id))
 
 
 def client_rows(supplier: Party, *, sort: str = "name", **filters):
@@ -212,9 +212,7 @@ def client_counts(supplier: Party, total: int | None = None) -> dict[str, int]:
 @prepared
 def _flagged_counts(supplier_id: int):
     flagged = (
-        Relationship.select(
-            Relationship.status, Relationship.delinquency, fn.COUNT(Relationship.id)
-        )
+        Relationship.select(Relationship.status, Relationship.delinquency, fn.COUNT(SQL("*")))
         .where(
             Relationship.supplier == supplier_id,
             Relationship.status.in_(LISTED),
@@ -223,9 +221,7 @@ def _flagged_counts(supplier_id: int):
         .group_by(Relationship.status, Relationship.delinquency)
     )
     pending = (
-        Relationship.select(
-            Relationship.status, Relationship.delinquency, fn.COUNT(Relationship.id)
-        )
+        Relationship.select(Relationship.status, Relationship.delinquency, fn.COUNT(SQL("*")))
         .where(
             Relationship.supplier == supplier_id,
             Relationship.status == "pending",

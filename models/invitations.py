@@ -153,7 +153,7 @@ def pending_invitation_page(party: Party, page=1, per_page: int = 25) -> Page:
 
 @prepared
 def _pending_total(party_id: int):
-    return Invitation.select(fn.COUNT(Invitation.id)).where(
+    return Invitation.select(fn.COUNT(SQL("*"))).where(
         Invitation.party == party_id,
         Invitation.accepted_at.is_null(),
         Invitation.revoked_at.is_null(),

@@ -19,6 +19,7 @@ from flask_babel import lazy_ngettext as _ln
 from peewee import (
     EXCLUDED,
     JOIN,
+    SQL,
     BooleanField,
     Case,
     CharField,
@@ -145,7 +146,7 @@ def _unread_query(user: User, party: Party):
     read (their marker on the party's side)."""
     mine = Case(None, [(Relationship.supplier == party.id, "supplier")], "customer")
     return (
-        Message.select(Message.relationship, fn.COUNT(Message.id).alias("n"))
+        Message.select(Message.relationship, fn.COUNT(SQL("*")).alias("n"))
         .join(Relationship, on=(Message.relationship == Relationship.id))
         .join(
             MessageRead,

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from peewee import (
+    SQL,
     BooleanField,
     Case,
     CharField,
@@ -454,7 +455,7 @@ def member_page(party: Party, page=1, per_page: int = 25, search: str = "") -> P
 
 @prepared
 def _member_total(party_id: int):
-    return Membership.select(fn.COUNT(Membership.id)).where(Membership.party == party_id)
+    return Membership.select(fn.COUNT(SQL("*"))).where(Membership.party == party_id)
 
 
 @prepared

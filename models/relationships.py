@@ -19,6 +19,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from peewee import (
     JOIN,
+    SQL,
     BooleanField,
     Case,
     CharField,
@@ -362,7 +363,7 @@ def pending_requests(customer: Party) -> int:
 
 @prepared
 def _pending_requests(customer_id: int):
-    return Relationship.select(fn.COUNT(Relationship.id)).where(
+    return Relationship.select(fn.COUNT(SQL("*"))).where(
         Relationship.customer == customer_id, Relationship.status == "pending"
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import CharField, DateTimeField, fn
+from peewee import SQL, CharField, DateTimeField, fn
 
 from .base import BaseModel, transaction, utcnow
 
@@ -45,7 +45,7 @@ def recent(limit: Limit, subject: str, now: dt.datetime | None = None) -> int:
     """How many events of this subject fall within the limit's window."""
     now = now or utcnow()
     return (
-        ThrottleEvent.select(fn.COUNT(ThrottleEvent.id))
+        ThrottleEvent.select(fn.COUNT(SQL("*")))
         .where(ThrottleEvent.key == limit.key(subject), ThrottleEvent.at > now - limit.window)
         .scalar()
     )

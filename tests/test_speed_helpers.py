@@ -141,6 +141,11 @@ def test_html_params_is_wtforms_own_output():
     for case in cases:
         assert html_params(**case) == _original_html_params(**case), case
         assert isinstance(html_params(**case), Markup)
+    # every widget renders with it, also those that keep it as a class attribute
+    from wtforms.widgets import core
+
+    for widget in (core.Input, core.Button, core.CheckboxInput, core.HiddenInput):
+        assert widget.html_params is html_params, widget
 
 
 # --- rows into models: the prepared query's plan gives what peewee's cursor wrapper gives -------

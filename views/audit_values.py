@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, get_timezone_name
 from babel.numbers import get_currency_name
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import format_date, get_locale
 
 from models.delivery_dates import parse_time
 
-from .filters import remembered
+from .filters import money, number, remembered
+from .i18n import locale_name
 from .schedules import clock, time_range, weekdays_text
 
 EMPTY = "—"
@@ -21,7 +22,7 @@ EMPTY = "—"
 
 def _money(value: dict) -> str:
     try:
-        return format_currency(Decimal(value["money"]), value["currency"])
+        return money(Decimal(value["money"]), value["currency"])
     except (InvalidOperation, KeyError, TypeError, ValueError):
         return str(value.get("money", ""))
 
@@ -99,7 +100,7 @@ def audit_value(value) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, int):
-        return format_decimal(value)
+        return number(value)
     if isinstance(value, dict):
         return _tagged(value)
     if isinstance(value, list):
@@ -129,6 +130,7 @@ def entry_time(moment: dt.datetime, zone: ZoneInfo) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    locale = get_locale()
-    key = ("entry_time", moment, getattr(zone, "key", str(zone)), str(locale))
-    return remembered(key, lambda: format_datetime(moment, "short", tzinfo=zone, locale=locale))
+    key = ("entry_time", moment, getattr(zone, "key", str(zone)), locale_name())
+    return remembered(
+        key, lambda: format_datetime(moment, "short", tzinfo=zone, locale=get_locale())
+    )

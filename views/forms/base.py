@@ -62,8 +62,11 @@ def html_params(**kwargs) -> Markup:
     return Markup(" ".join(params))  # noqa: S704 -- every part is escaped above
 
 
-# the widgets and fields look the function up in these modules when they render
+# the widgets and fields look the function up in these modules when they render; Input and
+# Button (every text, number, checkbox and hidden input) keep it as a class attribute
 widgets_core.html_params = widgets.html_params = html_params
+for _widget in (widgets_core.Input, widgets_core.Button):
+    _widget.html_params = staticmethod(html_params)
 
 
 class _WTFormsMessages:
