@@ -251,3 +251,16 @@ def test_a_lazy_string_in_a_template_escapes_what_fills_it(app):
         subject = lazy_gettext("Invitation to join %(party)s", party="<script>x</script>")
         html = render_template_string("<p>{{ subject }}</p>", subject=subject)
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_the_kept_locale_name_follows_a_forced_locale(app):
+    from flask_babel import force_locale, get_locale
+
+    from views.i18n import locale_name
+
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        first = locale_name()
+        assert first == str(get_locale())
+        with force_locale("de"):
+            assert locale_name() == "de"
+        assert locale_name() == first

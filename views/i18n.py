@@ -32,34 +32,32 @@ def _catalog():
     return translations
 
 
+def _as_text(babel_key: str, kept_key: str, lookup) -> str:
+    """flask-babel's request value `babel_key` (babel_locale, babel_tzinfo) as text, kept on
+    its context next to the value it was made from (refresh() and force_locale() replace the
+    value, and the text is made again)."""
+    if not has_request_context():
+        return str(lookup())
+    state = g.get("_flask_babel")
+    if state is not None:
+        kept = state.__dict__.get(kept_key)
+        if kept is not None and kept[0] is state.__dict__.get(babel_key):
+            return kept[1]
+    value = lookup()
+    setattr(g._flask_babel, kept_key, (value, str(value)))
+    return str(value)
+
+
 def locale_name() -> str:
     """The request's locale as text ("nl", "de_CH"), looked up once per request and locale:
     a list formats a few hundred dates, times and numbers, and each `str(get_locale())` went
     through flask-babel's context and Babel's identifier again."""
-    if not has_request_context():
-        return str(get_locale())
-    state = g.get("_flask_babel")
-    if state is not None:
-        kept = state.__dict__.get("portal_locale_name")
-        if kept is not None and kept[0] is state.__dict__.get("babel_locale"):
-            return kept[1]
-    locale = get_locale()
-    g._flask_babel.portal_locale_name = (locale, str(locale))
-    return str(locale)
+    return _as_text("babel_locale", "portal_locale_name", get_locale)
 
 
 def timezone_name() -> str:
     """The request's timezone as text, as locale_name()."""
-    if not has_request_context():
-        return str(get_timezone())
-    state = g.get("_flask_babel")
-    if state is not None:
-        kept = state.__dict__.get("portal_timezone_name")
-        if kept is not None and kept[0] is state.__dict__.get("babel_tzinfo"):
-            return kept[1]
-    zone = get_timezone()
-    g._flask_babel.portal_timezone_name = (zone, str(zone))
-    return str(zone)
+    return _as_text("babel_tzinfo", "portal_timezone_name", get_timezone)
 
 
 def _render_catalog(eval_ctx):
