@@ -73,7 +73,9 @@ def test_token_is_masked_afresh_in_each_response_and_works_from_any_of_them(csrf
     second = client.get("/signin").get_data(as_text=True)
     a, b = token_from(first), token_from(second)
     assert a != b
-    assert unmask(a) == unmask(b)
+    # the same session token under both pads (signed with the second it was made in: two
+    # requests either side of a second's end carry different timestamps)
+    assert unmask(a).split(".")[0] == unmask(b).split(".")[0]
     assert unmask(a) not in first
     header = re.search(r'"X-CSRFToken": "([^"]+)"', first).group(1)
     assert header == a  # one pad per response
