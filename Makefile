@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+TEST_WORKERS ?= auto
 FLASK  := $(BIN)/flask --app app
 
 .PHONY: run test setup install install-dev compile-translations db demo translations lint format clean bench
@@ -14,7 +15,7 @@ run: setup ## set up everything and serve on http://127.0.0.1:$(PORT)
 test: install-dev setup ## set up everything, then the whole suite (lint included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 setup: install compile-translations db
 
