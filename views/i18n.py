@@ -17,47 +17,39 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
 
-def _catalog():
+def _kept(babel_key: str, kept_key: str, make):
+    """`make()` computed once per request and value of flask-babel's `babel_key` (the locale
+    or the timezone it keeps on g._flask_babel): refresh() and force_locale() replace that
+    value, and the result is made again. Outside a request, made every time."""
     if not has_request_context():
-        return get_translations()
-    # flask-babel keeps the request's locale on g._flask_babel (refresh() and force_locale()
-    # replace it): read it there, one lookup, instead of through get_locale() every time
-    state = g.get("_flask_babel")
-    if state is not None:
-        kept = state.__dict__.get("portal_catalog")
-        if kept is not None and kept[0] is state.__dict__.get("babel_locale"):
-            return kept[1]
-    translations = get_translations()
-    g._flask_babel.portal_catalog = (get_locale(), translations)
-    return translations
-
-
-def _as_text(babel_key: str, kept_key: str, lookup) -> str:
-    """flask-babel's request value `babel_key` (babel_locale, babel_tzinfo) as text, kept on
-    its context next to the value it was made from (refresh() and force_locale() replace the
-    value, and the text is made again)."""
-    if not has_request_context():
-        return str(lookup())
+        return make()
     state = g.get("_flask_babel")
     if state is not None:
         kept = state.__dict__.get(kept_key)
         if kept is not None and kept[0] is state.__dict__.get(babel_key):
             return kept[1]
-    value = lookup()
-    setattr(g._flask_babel, kept_key, (value, str(value)))
-    return str(value)
+    result = make()
+    # make() has looked the value up (flask-babel keeps it on g._flask_babel from then on)
+    setattr(g._flask_babel, kept_key, (g._flask_babel.__dict__.get(babel_key), result))
+    return result
+
+
+def _catalog():
+    """The catalog of the request's locale, one look-up per request and locale (flask-babel
+    looks up the domain, the locale and the cache key again for every one)."""
+    return _kept("babel_locale", "portal_catalog", get_translations)
 
 
 def locale_name() -> str:
     """The request's locale as text ("nl", "de_CH"), looked up once per request and locale:
     a list formats a few hundred dates, times and numbers, and each `str(get_locale())` went
     through flask-babel's context and Babel's identifier again."""
-    return _as_text("babel_locale", "portal_locale_name", get_locale)
+    return _kept("babel_locale", "portal_locale_name", lambda: str(get_locale()))
 
 
 def timezone_name() -> str:
     """The request's timezone as text, as locale_name()."""
-    return _as_text("babel_tzinfo", "portal_timezone_name", get_timezone)
+    return _kept("babel_tzinfo", "portal_timezone_name", lambda: str(get_timezone()))
 
 
 def _render_catalog(eval_ctx):
