@@ -28,28 +28,44 @@ SORTS = {
 }
 
 
+def _given(filters: dict) -> dict:
+    """The filters that filter: the search as its LIKE patterns, a known delinquency status,
+    the active flag when set (False is a filter), a group or category id other than 0."""
+    given = {}
+    if filters.get("search"):
+        given["patterns"] = _patterns(filters["search"])
+    if filters.get("delinquency") in DELINQUENCY:
+        given["delinquency"] = filters["delinquency"]
+    if filters.get("active") is not None:
+        given["active"] = filters["active"]
+    for name in ("group_id", "category_id"):
+        if filters.get(name):
+            given[name] = filters[name]
+    return given
+
+
 def _conditions(
     supplier: Party,
     *,
-    search: str = "",
+    patterns: list | tuple = (),
     delinquency: str | None = None,
     active: bool | None = None,
     group_id: int | None = None,
     category_id: int | None = None,
 ) -> list:
-    """The WHERE of the list: every filter is a column of the relationship (the search looks
-    in its search_text, which holds only what the supplier may see), so the count needs no
-    join."""
+    """The WHERE of the list for the filters _given() keeps: every filter is a column of the
+    relationship (the search looks in its search_text, which holds only what the supplier may
+    see), so the count needs no join."""
     found = [Relationship.supplier == supplier, Relationship.status.in_(LISTED)]
-    if search:
-        found.append(_matching(_patterns(search)))
-    if delinquency in DELINQUENCY:
+    if patterns:
+        found.append(_matching(list(patterns)))
+    if delinquency is not None:
         found.append(Relationship.delinquency == delinquency)
     if active is not None:
         found.append(Relationship.active == active)
-    if group_id:
+    if group_id is not None:
         found.append(Relationship.group == group_id)
-    if category_id:
+    if category_id is not None:
         found.append(Relationship.category == category_id)
     return found
 
@@ -100,7 +116,7 @@ def _matching(patterns: list):
     return condition
 
 
-def _filtered(supplier: Party, columns=None, where: list | None = None, **filters):
+def _filtered(supplier: Party, columns=None, **given):
     """The supplier's clients that match, with the customer party, group and category."""
     return (
         Relationship.select(*(columns or (Relationship, Party, CustomerGroup, CustomerCategory)))
@@ -109,7 +125,7 @@ def _filtered(supplier: Party, columns=None, where: list | None = None, **filter
         .join(CustomerGroup, JOIN.LEFT_OUTER)
         .switch(Relationship)
         .join(CustomerCategory, JOIN.LEFT_OUTER)
-        .where(*(where if where is not None else _conditions(supplier, **filters)))
+        .where(*_conditions(supplier, **given))
     )
 
 
@@ -119,58 +135,43 @@ def client_page(
     """A page of the supplier's clients (by name, client code or newest first), with the
     customer party, group and category: the page in one query along the supplier's index,
     the count without joins."""
-    given = {k: v for k, v in filters.items() if v not in (None, "")}  # active=False filters
-    rows, total, args = _shaped(sort if sort in SORTS else "name", given)
+    rows, total, args = _shaped(sort if sort in SORTS else "name", _given(filters))
     return prepared_page(rows, total, (supplier.id, *args), page, per_page)
 
 
-# The list's queries are prepared (models/prepared.py) per shape: the sort, which filters are
-# given, how many search patterns, and the active flag (a boolean is part of the shape, not a
-# parameter); the values of the filters are the parameters. A few dozen shapes at most.
+# The list's queries are prepared (models/prepared.py) per shape: the sort, how many search
+# patterns, which valued filters are given, and the active flag (a boolean is part of the
+# shape, not a parameter); the patterns and the filters' values are the parameters.
 _VALUED = ("delinquency", "group_id", "category_id")
 _SHAPES: dict[tuple, tuple] = {}
 
 
 def _shaped(sort: str, given: dict) -> tuple:
-    patterns = _patterns(given["search"]) if "search" in given else []
-    # as _conditions: an unknown delinquency status or a group/category id 0 filters nothing
-    valued = tuple(
-        name
-        for name in _VALUED
-        if (given.get(name) in DELINQUENCY if name == "delinquency" else given.get(name))
-    )
-    active = given.get("active")
-    key = (sort, len(patterns), valued, active)
+    patterns = given.get("patterns", [])
+    valued = tuple(name for name in _VALUED if name in given)
+    key = (sort, len(patterns), valued, given.get("active"))
     queries = _SHAPES.get(key)
     if queries is None:
         queries = _SHAPES[key] = _shape_queries(*key)
-    values = [*patterns, *(given[name] for name in valued)]
-    return (*queries, values)
+    return (*queries, [*patterns, *(given[name] for name in valued)])
 
 
 def _shape_queries(sort: str, pattern_count: int, valued: tuple, active: bool | None):
-    def where(supplier_id, values) -> list:
-        found = [Relationship.supplier == supplier_id, Relationship.status.in_(LISTED)]
-        if pattern_count:
-            found.append(_matching(list(values[:pattern_count])))
-        for name, value in zip(valued, values[pattern_count:], strict=True):
-            column = {
-                "delinquency": Relationship.delinquency,
-                "group_id": Relationship.group,
-                "category_id": Relationship.category,
-            }[name]
-            found.append(column == value)
-        if active is not None:
-            found.append(Relationship.active == active)
-        return found
+    def filters_of(values) -> dict:
+        return {
+            "patterns": values[:pattern_count],
+            **dict(zip(valued, values[pattern_count:], strict=True)),
+            "active": active,
+        }
 
     def total(supplier_id, *values):
-        return Relationship.select(fn.COUNT(SQL("*"))).where(*where(supplier_id, values))
+        conditions = _conditions(supplier_id, **filters_of(values))
+        return Relationship.select(fn.COUNT(SQL("*"))).where(*conditions)
 
     def rows(supplier_id, *args):
         *values, limit, offset = args
         return (
-            _filtered(supplier_id, _ROW_COLUMNS, where=where(supplier_id, values))
+            _filtered(supplier_id, _ROW_COLUMNS, **filters_of(values))
             .order_by(*SORTS[sort]())
             .limit(limit)
             .offset(offset)
@@ -187,7 +188,7 @@ def _all_count(supplier_id: int):
 def client_rows(supplier: Party, *, sort: str = "name", **filters):
     """Every client that matches, in the list's order, read in batches (for the export)."""
     order = SORTS.get(sort, SORTS["name"])()
-    return _filtered(supplier, **filters).order_by(*order).iterator()
+    return _filtered(supplier, **_given(filters)).order_by(*order).iterator()
 
 
 def visible_name(relationship: Relationship) -> str:
