@@ -253,13 +253,12 @@ class _JoinedModels(_Plan):
         self.constructors = [
             (key, constructor) for key, constructor, _m in wrapper._constructor_list
         ]
-        known = {key for key, _c in self.constructors}
+        models = dict(self.constructors)
         self.columns = []  # (index, key, __data__ key or None, attribute, converter)
         for i, key, column, converter in wrapper._row_spec:
-            if key not in known:
+            if key not in models:  # as peewee: a column of no selected model goes to the root
                 key = wrapper.model
-            model = dict(self.constructors)[key]
-            self.columns.append((i, key, _data_name(model, column), column, converter))
+            self.columns.append((i, key, _data_name(models[key], column), column, converter))
         self.joins = wrapper.src_to_dest
         self.reachable = wrapper._dest_reachable
 
