@@ -48,11 +48,7 @@ class Number:
 
         if has_request_context():
             return format_decimal(self.value, format="#,##0.##")
-        return (
-            f"{self.value:f}".rstrip("0").rstrip(".")
-            if "." in f"{self.value:f}"
-            else f"{self.value:f}"
-        )
+        return format(self.value.normalize(), "f")
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Number) and other.value == self.value
