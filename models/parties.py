@@ -88,6 +88,12 @@ class Party(BaseModel):
     default_min_order_minor = IntegerField(null=True)
     default_credit_limit_minor = IntegerField(null=True)
     default_payment_terms_days = IntegerField(null=True)
+    # the catalog's terms of a supplier (issue 9): F18's rule and customer-type discounts, F28
+    discount_rule = CharField(max_length=8, default="largest")  # largest | stacked
+    business_discount_bp = IntegerField(null=True)
+    consumer_discount_bp = IntegerField(null=True)
+    delivery_cost_minor = IntegerField(null=True)
+    free_delivery_from_minor = IntegerField(null=True)
     default_schedule = DeferredForeignKey(
         "DeliverySchedule", null=True, on_delete="SET NULL", backref="+"
     )

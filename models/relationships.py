@@ -68,6 +68,8 @@ class CustomerGroup(BaseModel):
     code = CharField(max_length=40)
     discount_bp = IntegerField(null=True)  # basis points: 250 is 2.50 %
     announcement = TextField(default="")
+    price_list_id = IntegerField(null=True)  # the group's price list (models/price_lists.py)
+    free_delivery = BooleanField(default=False)
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
 
@@ -112,6 +114,11 @@ class Relationship(BaseModel):
     sepa_iban = CharField(max_length=34, null=True)
     sepa_mandate_ref = CharField(max_length=35, null=True)
     sepa_signed_on = DateField(null=True)
+    price_list_id = IntegerField(null=True)  # the client's own price list (models/price_lists.py)
+    vat_override = CharField(max_length=8, null=True)  # None | "exempt" | "class"
+    vat_override_class_id = IntegerField(null=True)
+    delivery_cost_minor = IntegerField(null=True)  # overrides the supplier's order conditions
+    free_delivery_from_minor = IntegerField(null=True)
     # kept by index_text(): the visible name lower-cased (the list's order, along an index)
     # and the text the list's search looks in -- only what the supplier may see
     sort_name = CharField(max_length=200, default="")
