@@ -9,6 +9,7 @@ availability schedule (F33). Sections form a tree; a product may sit in several.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from peewee import (
@@ -238,6 +239,11 @@ def _sku(value) -> str:
     return sku
 
 
+def _decimal(value):
+    """Whole numbers from code (the demo, the CLI) as Decimal; forms hand Decimal already."""
+    return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _values(supplier: Party, values: dict) -> dict:
     """The product's fields as stored, each refused with its field's message."""
     currency = supplier.currency
@@ -265,12 +271,12 @@ def _values(supplier: Party, values: dict) -> dict:
         cleaned["pack_size"] = pack
     else:
         cleaned["pack_size"] = None
-    price = values.get("list_price")
+    price = _decimal(values.get("list_price"))
     if price is None:
         raise DomainError(_l("Enter the list price."), "list_price")
     cleaned["list_price_minor"] = check_amount(price, currency, "list_price")
     cleaned["purchase_price_minor"] = check_amount(
-        values.get("purchase_price"), currency, "purchase_price"
+        _decimal(values.get("purchase_price")), currency, "purchase_price"
     )
     cleaned["active"] = bool(values.get("active", True))
     cleaned["vat_class_id"] = values.get("vat_class_id")

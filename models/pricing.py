@@ -103,6 +103,11 @@ class Step:
     label: object  # a lazy, translatable text with its figures
     amount: Decimal  # minor units after this step (unit price; for vat: the VAT of the line)
 
+    @property
+    def minor(self) -> int:
+        """The amount rounded half-up to a whole minor unit, as the breakdown shows it."""
+        return whole(self.amount)
+
 
 @dataclass(frozen=True)
 class Quote:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .base import BaseModel, utcnow
 from .parties import Party
@@ -77,3 +77,23 @@ def rates_of(supplier: Party, countries) -> dict[tuple[str, str], Decimal]:
         .where(VatClass.supplier == supplier, VatRate.country.in_(sorted(set(countries))))
     )
     return {(code, country): Decimal(bp) / 100 for code, country, bp in query.tuples()}
+
+
+def class_rates(supplier: Party, country: str | None) -> tuple[dict[int, str], dict]:
+    """The supplier's classes (id -> code) and their rates in one country ((code, country) ->
+    percent), in one query."""
+    query = (
+        VatClass.select(VatClass.id, VatClass.code, VatRate.rate_bp)
+        .join(
+            VatRate,
+            JOIN.LEFT_OUTER,
+            on=((VatRate.vat_class == VatClass.id) & (VatRate.country == (country or ""))),
+        )
+        .where(VatClass.supplier == supplier)
+    )
+    classes, rates = {}, {}
+    for class_id, code, rate_bp in query.tuples():
+        classes[class_id] = code
+        if rate_bp is not None:
+            rates[(code, country)] = Decimal(rate_bp) / 100
+    return classes, rates

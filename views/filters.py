@@ -12,6 +12,8 @@ from flask_babel import (
     get_locale,
 )
 
+from models.base import from_minor
+
 from .i18n import locale_name, timezone_name
 
 
@@ -79,6 +81,7 @@ def _kept(function, value, fmt: str) -> str:
 def register(app) -> None:
     app.jinja_env.filters.update(
         money=money,
+        minor_money=lambda minor, currency: money(from_minor(minor, currency), currency),
         country_name=country_name,
         currency_name=currency_name,
         format_date=lambda value, fmt="medium": _kept(format_date, value, fmt),

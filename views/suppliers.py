@@ -6,10 +6,12 @@ requests that wait for an answer, which the customer's admins accept or decline.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
+from models.buyer_catalog import catalog_for
 from models.messages import unread_counts
 from models.relationships import (
     PAYMENT_METHOD_LABELS,
@@ -23,7 +25,7 @@ from models.relationships import (
 from models.schedules import DeliverySchedule
 
 from .access import member
-from .htmx import page_or_block, redirect_to
+from .htmx import block_for, page_or_block, redirect_to
 from .messages import thread_view
 
 bp = Blueprint("suppliers", __name__, url_prefix="/p/<int:party_id>/suppliers")
@@ -88,6 +90,33 @@ def show(party_id, relationship_id):
     if relationship.status == "declined":
         abort(404)
     return _render(relationship)
+
+
+@bp.route("/<int:relationship_id>/catalog")
+@member("employee")
+def catalog(party_id, relationship_id):
+    """The supplier's catalog at this company's prices, searched by SKU or name."""
+    relationship = _link_or_404(relationship_id)
+    if relationship.status != "connected":
+        abort(404)
+    search = (request.args.get("q") or "").strip()[:100]
+    locale = get_locale()
+    shown = catalog_for(
+        relationship,
+        locale.language if locale else "en",
+        search=search,
+        page=request.args.get("page", 1),
+    )
+    if block_for(None, {"catalog-rows": "catalog_rows"}):
+        return page_or_block(
+            "suppliers/_catalog.html",
+            "catalog_rows",
+            catalog=shown,
+            search=search,
+            relationship=relationship,
+            supplier=shown.supplier,
+        )
+    return _render(relationship, tab="catalog", catalog=shown, search=search)
 
 
 @bp.route("/<int:relationship_id>/messages", methods=["GET", "POST"])

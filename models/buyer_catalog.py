@@ -1,0 +1,142 @@
+"""The catalog a client's buyers see (F25-F27): the supplier's active products at the prices
+of this relationship -- its price list, else its group's, else the list price; then its
+discounts; VAT by the tax rules from the client's delivery address -- each with its
+explanation. A page of products is priced in a bounded number of queries (no query per row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .addresses import default_address
+from .base import Page
+from .catalog import LANGUAGES, Product, ProductText, products_page, texts_of
+from .identifiers import normalise_vat
+from .parties import Party
+from .price_lists import lists_for
+from .pricing import Discounts, Quote, quote
+from .relationships import CustomerGroup, Relationship, may_order
+from .tax import MissingRate, TaxDecision, decide, rate_for
+from .vat_classes import VatClass, class_rates
+
+
+@dataclass
+class PricedProduct:
+    product: Product
+    text: ProductText | None
+    quote: Quote | None  # None: no VAT rate known for its class in the delivery country
+
+
+@dataclass
+class Catalog:
+    relationship: Relationship
+    supplier: Party
+    group: CustomerGroup | None
+    tax: TaxDecision
+    delivery_country: str
+    gross: bool
+    page: Page  # of PricedProduct
+    refusal: object  # why ordering is unavailable (may_order), or None
+
+
+def _valid_vat(customer: Party) -> bool:
+    """A VAT number that passes its country's check (format and checksum)."""
+    if not customer.vat_number:
+        return False
+    try:
+        normalise_vat(customer.vat_number, customer.country)
+    except Exception:  # noqa: BLE001 - any refusal of the check means: not valid
+        return False
+    return True
+
+
+def tax_decision(
+    relationship: Relationship, supplier: Party, customer: Party
+) -> tuple[TaxDecision, str]:
+    """The tax rule of this client's deliveries: from its default delivery address (else its
+    own country), with the relationship's override."""
+    address = default_address(customer, "delivery")
+    country = address.country if address else customer.country
+    override_class = None
+    if relationship.vat_override == "class" and relationship.vat_override_class_id:
+        found = VatClass.get_or_none(
+            VatClass.id == relationship.vat_override_class_id, VatClass.supplier == supplier
+        )
+        override_class = found.code if found else None
+    decision = decide(
+        supplier_country=supplier.country,
+        delivery_country=country,
+        customer_type=customer.customer_type,
+        valid_vat_number=_valid_vat(customer),
+        override=relationship.vat_override,
+        override_class=override_class,
+    )
+    return decision, country
+
+
+def discounts_of(relationship: Relationship, supplier: Party, customer: Party, group) -> Discounts:
+    type_bp = (
+        supplier.consumer_discount_bp
+        if customer.customer_type == "consumer"
+        else supplier.business_discount_bp
+    )
+    return Discounts(
+        client_bp=relationship.discount_bp,
+        group_bp=group.discount_bp if group else None,
+        type_bp=type_bp,
+        rule=supplier.discount_rule or "largest",
+    )
+
+
+def catalog_for(
+    relationship: Relationship, language: str, *, search: str = "", page=1, per_page: int = 24
+) -> Catalog:
+    """One page of the supplier's catalog as this client's buyers see it."""
+    supplier = Party.get_by_id(relationship.supplier_id)
+    customer = Party.get_by_id(relationship.customer_id)
+    group = (
+        CustomerGroup.get_or_none(CustomerGroup.id == relationship.group_id)
+        if relationship.group_id
+        else None
+    )
+    decision, country = tax_decision(relationship, supplier, customer)
+    gross = customer.customer_type == "consumer"
+    listing = products_page(supplier, search=search, active=True, page=page, per_page=per_page)
+    products = listing.items
+    own = supplier.language if supplier.language in LANGUAGES else "en"
+    texts = texts_of(products, language if language in LANGUAGES else own, own)
+    lists = lists_for(relationship, group, [p.id for p in products])
+    classes, rates = class_rates(supplier, decision.country) if products else ({}, {})
+    discounts = discounts_of(relationship, supplier, customer, group)
+    priced = []
+    for product in products:
+        try:
+            rate = rate_for(decision, classes.get(product.vat_class_id, ""), rates)
+        except MissingRate:
+            priced.append(PricedProduct(product, texts.get(product.id), None))
+            continue
+        priced.append(
+            PricedProduct(
+                product,
+                texts.get(product.id),
+                quote(
+                    list_price_minor=product.list_price_minor,
+                    purchase_minor=product.purchase_price_minor,
+                    lists=lists[product.id],
+                    discounts=discounts,
+                    vat_rate=rate,
+                    vat_label=decision.label if decision.regime != "domestic" else None,
+                    gross=gross,
+                ),
+            )
+        )
+    return Catalog(
+        relationship=relationship,
+        supplier=supplier,
+        group=group,
+        tax=decision,
+        delivery_country=country,
+        gross=gross,
+        page=Page(priced, listing.number, listing.per_page, listing.total),
+        refusal=may_order(relationship),
+    )

@@ -1,0 +1,95 @@
+"""The catalog a client's buyers see (F25-F27): this relationship's prices, net for businesses
+and gross for consumers (labelled), the tax rule of its delivery country, search, and access."""
+
+from __future__ import annotations
+
+import pytest
+from playhouse.test_utils import assert_query_count
+
+from models.catalog import create_product
+from models.price_lists import PriceList, PriceListEntry
+from models.relationships import Relationship
+from tests import factories
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def world(app):
+    supplier = factories.make_party(display_name="Brouwer", language="nl", country="NL")
+    admin = factories.make_member(supplier, "admin")
+    coffee = create_product(
+        admin, supplier, sku="COF-1", name_nl="Koffie", name_en="Coffee", list_price=10
+    )
+    create_product(admin, supplier, sku="TEA-1", name_nl="Thee", name_en="Tea", list_price=4)
+    create_product(admin, supplier, sku="OLD-1", name_nl="Oud", list_price=1, active=False)
+
+    def client_of(**party):
+        customer = factories.make_party(**party)
+        buyer = factories.make_member(customer, "employee")
+        link = Relationship.create(supplier=supplier, customer=customer, status="connected")
+        return customer, buyer, link
+
+    return {"supplier": supplier, "admin": admin, "coffee": coffee, "client_of": client_of}
+
+
+def catalog_url(customer, link, query=""):
+    return f"/p/{customer.id}/suppliers/{link.id}/catalog{query}"
+
+
+def test_a_business_sees_net_prices_labelled_excluding_vat(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "Coffee" in page and "€10.00 excl. VAT" in page and "Prices exclude VAT." in page
+    assert "Oud" not in page  # inactive products are not offered
+
+
+def test_a_consumer_sees_gross_prices_labelled_including_vat(client, login, world):
+    customer, buyer, link = world["client_of"](customer_type="consumer")
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "€12.10 incl. VAT" in page and "Prices include VAT." in page
+
+
+def test_an_eu_business_with_a_valid_vat_number_is_reverse_charged(client, login, world):
+    customer, buyer, link = world["client_of"](country="BE", vat_number="BE0403170701")
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "VAT reverse-charged" in page and "€10.00 excl. VAT" in page
+
+
+def test_an_export_client_pays_no_vat(client, login, world):
+    customer, buyer, link = world["client_of"](country="CH", customer_type="consumer")
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "Export outside the EU" in page and "€10.00 incl. VAT" in page
+
+
+def test_the_clients_price_list_comes_first_and_the_breakdown_says_so(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    gold = PriceList.create(supplier=world["supplier"], name="Gold", code="G", code_key="g")
+    PriceListEntry.create(price_list=gold, product=world["coffee"], price_minor=850)
+    link.price_list_id = gold.id
+    link.discount_bp = 1000
+    link.save()
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "€7.65 excl. VAT" in page  # 8.50 less 10 %
+    assert "Price list “Gold”: €8.50" in page and "Client discount 10 %: €7.65" in page
+
+
+def test_search_swaps_the_rows_with_a_bounded_number_of_queries(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    login(buyer)
+    headers = {"HX-Request": "true", "HX-Target": "catalog-rows"}
+    with assert_query_count(10):
+        fragment = client.get(catalog_url(customer, link, "?q=tea"), headers=headers)
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and "Tea" in html and "Coffee" not in html
+
+
+def test_another_companys_relationship_answers_404(client, login, world):
+    customer, buyer, _link = world["client_of"]()
+    _other, _other_buyer, other_link = world["client_of"]()
+    login(buyer)
+    assert client.get(catalog_url(customer, other_link)).status_code == 404

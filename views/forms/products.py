@@ -1,0 +1,58 @@
+"""The product form (F24): SKU, texts in the five languages, unit, VAT class, prices."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from models.catalog import LANGUAGES, UNIT_LABELS, UNITS
+
+from .base import PortalForm
+from .company import AmountField
+from .fields import strip
+
+LANGUAGE_NAMES = {
+    "en": _l("English"),
+    "nl": _l("Dutch"),
+    "de": _l("German"),
+    "fr": _l("French"),
+    "es": _l("Spanish"),
+}
+
+
+class ProductForm(PortalForm):
+    version = HiddenField()
+    sku = StringField(_l("SKU"), [Length(max=40)], filters=[strip])
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    pack_size = StringField(_l("Pieces per pack"), [Length(max=8)], filters=[strip])
+    vat_class = SelectField(_l("VAT class"), validate_choice=False)
+    list_price = AmountField(_l("List price"), [Length(max=20)])
+    purchase_price = AmountField(_l("Purchase price (net)"), [Length(max=20)])
+    schedule = SelectField(_l("Availability schedule"), validate_choice=False)
+    active = BooleanField(_l("Active: buyers can see and order it"), default=True)
+
+    def __init__(self, *args, currency: str = "EUR", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money_currency = currency
+        self.unit.choices = [(code, UNIT_LABELS[code]) for code in UNITS]
+
+
+for _code in LANGUAGES:
+    setattr(
+        ProductForm,
+        f"name_{_code}",
+        StringField(
+            _l("Name (%(language)s)", language=LANGUAGE_NAMES[_code]),
+            [Length(max=200)],
+            filters=[strip],
+        ),
+    )
+    setattr(
+        ProductForm,
+        f"description_{_code}",
+        TextAreaField(
+            _l("Description (%(language)s)", language=LANGUAGE_NAMES[_code]),
+            [Length(max=5000)],
+        ),
+    )

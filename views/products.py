@@ -1,0 +1,204 @@
+"""The supplier's products (F24): a list with search, an active filter and paging (updated in
+place as you type, a plain GET form underneath), and a form to add or change a product
+(supervisors and admins). Every member of the supplier reads the list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models.base import DomainError, NotFound, StaleForm, from_minor
+from models.catalog import (
+    LANGUAGES,
+    create_product,
+    product_of,
+    products_page,
+    texts_of,
+    update_product,
+)
+from models.schedules import DeliverySchedule
+from models.tax import VAT_CLASS_LABELS
+from models.vat_classes import classes_of
+
+from .access import member
+from .forms.company import amount_text
+from .forms.fields import field_error
+from .forms.products import ProductForm
+from .htmx import page_or_block, redirect_to
+
+bp = Blueprint("products", __name__, url_prefix="/p/<int:party_id>/products")
+
+PER_PAGE = 25
+
+
+def _active_filter() -> bool | None:
+    return {"1": True, "0": False}.get(request.args.get("active", ""))
+
+
+@bp.route("/")
+@member("employee")
+def index(party_id):
+    """The supplier's products, searched by SKU or name in any language."""
+    search = (request.args.get("q") or "").strip()[:100]
+    active = _active_filter()
+    listing = products_page(
+        g.party, search=search, active=active, page=request.args.get("page", 1), per_page=PER_PAGE
+    )
+    own = g.party.language if g.party.language in LANGUAGES else "en"
+    return page_or_block(
+        "products/index.html",
+        None,
+        regions={"product-rows": "product_rows"},
+        products=listing,
+        texts=texts_of(listing.items, _reader_language(own), own),
+        search=search,
+        active=request.args.get("active", ""),
+        can_edit=g.membership.has_role("supervisor"),
+        currency=g.party.currency,
+    )
+
+
+def _reader_language(fallback: str) -> str:
+    """The reader's language when products have texts in it, else the supplier's."""
+    locale = get_locale()
+    language = locale.language if locale else fallback
+    return language if language in LANGUAGES else fallback
+
+
+def _choices(form: ProductForm) -> ProductForm:
+    classes = classes_of(g.party)
+    if classes:
+        form.vat_class.choices = [(str(c.id), c.label) for c in classes]
+    else:  # before the first product: the shipped classes are written with it
+        form.vat_class.choices = [("", VAT_CLASS_LABELS["standard"])]
+    schedules = (
+        DeliverySchedule.select(DeliverySchedule.id, DeliverySchedule.name)
+        .where(DeliverySchedule.party == g.party)
+        .order_by(DeliverySchedule.name)
+    )
+    form.schedule.choices = [("", _("None: the client's delivery schedule"))] + [
+        (str(s.id), s.name) for s in schedules
+    ]
+    return form
+
+
+def _form_page(form, product=None, status=200, error=None):
+    return page_or_block(
+        "products/form.html",
+        None,
+        status,
+        form=form,
+        product=product,
+        error=error,
+        product_languages=LANGUAGES,
+        own_language=g.party.language if g.party.language in LANGUAGES else "en",
+    )
+
+
+def _values(form: ProductForm) -> dict:
+    values = {
+        "sku": form.sku.data,
+        "unit": form.unit.data,
+        "pack_size": form.pack_size.data,
+        "vat_class_id": form.vat_class.data or None,
+        "schedule_id": form.schedule.data or None,
+        "list_price": form.list_price.amount,
+        "purchase_price": form.purchase_price.amount,
+        "active": form.active.data,
+    }
+    for code in LANGUAGES:
+        values[f"name_{code}"] = getattr(form, f"name_{code}").data
+        values[f"description_{code}"] = getattr(form, f"description_{code}").data
+    return values
+
+
+@bp.route("/new")
+@member("supervisor")
+def new(party_id):
+    """The form for a new product."""
+    form = _choices(ProductForm(formdata=None, currency=g.party.currency))
+    return _form_page(form)
+
+
+@bp.route("/", methods=["POST"])
+@member("supervisor")
+def create(party_id):
+    """Add a product."""
+    form = _choices(ProductForm(currency=g.party.currency))
+    error = None
+    if form.validate_on_submit():
+        try:
+            product = create_product(current_user._get_current_object(), g.party, **_values(form))
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            flash(_("The product %(sku)s is added.", sku=product.sku))
+            return redirect_to(url_for("products.index", party_id=g.party.id))
+    return _form_page(form, status=422, error=error)
+
+
+def _product_or_404(product_id):
+    try:
+        return product_of(g.party, product_id)
+    except NotFound:
+        abort(404)
+
+
+def _form_data(product) -> dict:
+    currency = g.party.currency
+    data = {
+        "version": str(product.version),
+        "sku": product.sku,
+        "unit": product.unit,
+        "pack_size": str(product.pack_size or ""),
+        "vat_class": str(product.vat_class_id),
+        "schedule": str(product.schedule_id or ""),
+        "list_price": amount_text(from_minor(product.list_price_minor, currency), currency),
+        "purchase_price": amount_text(from_minor(product.purchase_price_minor, currency), currency),
+        "active": product.active,
+    }
+    for text in product.texts:
+        data[f"name_{text.language}"] = text.name
+        data[f"description_{text.language}"] = text.description
+    return data
+
+
+@bp.route("/<int:product_id>/edit")
+@member("supervisor")
+def edit(party_id, product_id):
+    """The form of one product."""
+    product = _product_or_404(product_id)
+    form = ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
+    return _form_page(_choices(form), product)
+
+
+@bp.route("/<int:product_id>", methods=["POST"])
+@member("supervisor")
+def update(party_id, product_id):
+    """Save a product; a form loaded before someone else's save shows the saved values."""
+    product = _product_or_404(product_id)
+    form = _choices(ProductForm(currency=g.party.currency))
+    error = None
+    if form.validate_on_submit():
+        try:
+            update_product(
+                current_user._get_current_object(),
+                g.party,
+                product.id,
+                form.version.data,
+                **_values(form),
+            )
+        except StaleForm as refusal:
+            product = product_of(g.party, product.id)
+            fresh = _choices(
+                ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
+            )
+            return _form_page(fresh, product, 409, str(refusal))
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            flash(_("The product %(sku)s is saved.", sku=form.sku.data))
+            return redirect_to(url_for("products.index", party_id=g.party.id))
+    return _form_page(form, product, 422, error)
