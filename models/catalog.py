@@ -40,6 +40,7 @@ from .parties import Party, User
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
 from .schedules import DeliverySchedule
+from .tax import VAT_CLASS_LABELS
 from .vat_classes import VatClass, ensure_vat_classes
 
 LANGUAGES = ("en", "nl", "de", "fr", "es")
@@ -77,6 +78,7 @@ audit.register_fields(
     {
         "product.sku": _l("SKU"),
         "product.unit": _l("Unit"),
+        "product.pack_size": _l("Pieces per pack"),
         "product.vat_class": _l("VAT class"),
         "product.list_price": _l("List price"),
         "product.purchase_price": _l("Purchase price"),
@@ -85,6 +87,10 @@ audit.register_fields(
         **{f"product.name.{code}": _l("Name (%(language)s)", language=code) for code in LANGUAGES},
     }
 )
+
+
+audit.VALUE_LABELS["product.unit"] = UNIT_LABELS
+audit.VALUE_LABELS["product.vat_class"] = VAT_CLASS_LABELS
 
 
 class Product(BaseModel):
@@ -310,8 +316,9 @@ def _snapshot(product: Product, names: dict[str, str]) -> dict:
     currency = product.supplier.currency
     return {
         "product.sku": product.sku,
-        "product.unit": product.unit_label(),
-        "product.vat_class": str(product.vat_class.label),
+        "product.unit": product.unit,
+        "product.pack_size": product.pack_size,
+        "product.vat_class": product.vat_class.name or product.vat_class.code,
         "product.list_price": audit.money(product.list_price_minor, currency),
         "product.purchase_price": audit.money(product.purchase_price_minor, currency),
         "product.active": product.active,

@@ -197,13 +197,22 @@ def load_demo() -> dict[str, Party]:
         from . import (
             addresses_demo,
             bank,
+            catalog_demo,
             company,
             invitations,
             relationships_demo,
             schedules_demo,
         )
 
-        areas = (schedules_demo, addresses_demo, bank, company, invitations, relationships_demo)
+        areas = (
+            schedules_demo,
+            addresses_demo,
+            bank,
+            company,
+            invitations,
+            relationships_demo,
+            catalog_demo,
+        )
         for area in areas:
             add_demo = getattr(area, "add_demo", None)
             if add_demo is not None:

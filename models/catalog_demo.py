@@ -1,0 +1,233 @@
+"""The catalog's part of the demo (issue 9): Brouwer Groothandel's products in five languages,
+a fixed price list with quantity tiers for its Horeca group and a cost-plus list for Nordhavn,
+so that Café Lumière's buyer and Nordhavn's buyer each see their own prices."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from .catalog import create_product
+from .price_lists import PriceList, PriceListEntry
+from .relationships import CustomerGroup, Relationship
+from .vat_classes import ensure_vat_classes
+
+# (sku, unit, pack, class, list price, purchase price, names in en/nl/de/fr/es)
+PRODUCTS = [
+    (
+        "KOF-ESP-1",
+        "kg",
+        None,
+        "reduced",
+        "18.50",
+        "11.20",
+        (
+            "Espresso beans",
+            "Espressobonen",
+            "Espressobohnen",
+            "Grains d'espresso",
+            "Café en grano espresso",
+        ),
+    ),
+    (
+        "KOF-FIL-1",
+        "kg",
+        None,
+        "reduced",
+        "14.90",
+        "8.60",
+        (
+            "Filter coffee, ground",
+            "Filterkoffie, gemalen",
+            "Filterkaffee, gemahlen",
+            "Café filtre moulu",
+            "Café molido de filtro",
+        ),
+    ),
+    (
+        "THE-GRN-20",
+        "box",
+        20,
+        "reduced",
+        "4.25",
+        "2.10",
+        ("Green tea", "Groene thee", "Grüner Tee", "Thé vert", "Té verde"),
+    ),
+    (
+        "THE-ZWT-20",
+        "box",
+        20,
+        "reduced",
+        "3.95",
+        "1.90",
+        ("Black tea", "Zwarte thee", "Schwarzer Tee", "Thé noir", "Té negro"),
+    ),
+    (
+        "MLK-VOL-1",
+        "l",
+        None,
+        "reduced",
+        "1.35",
+        "0.82",
+        ("Whole milk", "Volle melk", "Vollmilch", "Lait entier", "Leche entera"),
+    ),
+    (
+        "MLK-HAV-1",
+        "l",
+        None,
+        "reduced",
+        "2.45",
+        "1.40",
+        ("Oat drink", "Haverdrank", "Haferdrink", "Boisson à l'avoine", "Bebida de avena"),
+    ),
+    (
+        "SUI-STK-500",
+        "box",
+        500,
+        "reduced",
+        "12.80",
+        "7.10",
+        ("Sugar sticks", "Suikersticks", "Zuckersticks", "Bâtonnets de sucre", "Sobres de azúcar"),
+    ),
+    (
+        "CRS-BTR-40",
+        "case",
+        40,
+        "reduced",
+        "22.00",
+        "13.50",
+        (
+            "Butter croissants, frozen",
+            "Roomboter croissants, diepvries",
+            "Buttercroissants, tiefgekühlt",
+            "Croissants au beurre surgelés",
+            "Cruasanes de mantequilla congelados",
+        ),
+    ),
+    (
+        "BKR-PAP-1000",
+        "case",
+        1000,
+        "standard",
+        "64.00",
+        "39.00",
+        (
+            "Paper cups 8 oz",
+            "Papieren bekers 8 oz",
+            "Pappbecher 8 oz",
+            "Gobelets en carton 8 oz",
+            "Vasos de papel 8 oz",
+        ),
+    ),
+    (
+        "SRV-WIT-500",
+        "case",
+        500,
+        "standard",
+        "18.40",
+        "10.90",
+        (
+            "White napkins",
+            "Witte servetten",
+            "Weiße Servietten",
+            "Serviettes blanches",
+            "Servilletas blancas",
+        ),
+    ),
+    (
+        "RNG-ALL-5",
+        "l",
+        None,
+        "standard",
+        "9.75",
+        "5.20",
+        (
+            "All-purpose cleaner 5 l",
+            "Allesreiniger 5 l",
+            "Allzweckreiniger 5 l",
+            "Nettoyant multi-usage 5 l",
+            "Limpiador multiusos 5 l",
+        ),
+    ),
+    (
+        "WTR-BRS-24",
+        "case",
+        24,
+        "reduced",
+        "11.60",
+        "6.90",
+        (
+            "Sparkling water 0.5 l",
+            "Bruisend water 0,5 l",
+            "Mineralwasser mit Kohlensäure 0,5 l",
+            "Eau gazeuse 0,5 l",
+            "Agua con gas 0,5 l",
+        ),
+    ),
+]
+DESCRIPTIONS = {
+    "KOF-ESP-1": (
+        "Medium roast, 70 % arabica: full body with notes of chocolate.",
+        "Middelbranding, 70 % arabica: vol van smaak met tonen van chocolade.",
+    ),
+    "CRS-BTR-40": (
+        "Bake 18 minutes at 180 °C straight from the freezer.",
+        "Direct uit de vriezer 18 minuten afbakken op 180 °C.",
+    ),
+}
+LANGS = ("en", "nl", "de", "fr", "es")
+
+
+def add_demo(parties: dict, users: dict) -> None:
+    brouwer = parties["brouwer"]
+    anne = users["supplier-admin@example.com"]
+    classes = {c.code: c.id for c in ensure_vat_classes(brouwer)}
+    products = {}
+    for sku, unit, pack, vat, price, purchase, names in PRODUCTS:
+        values = {f"name_{code}": name for code, name in zip(LANGS, names, strict=True)}
+        english, dutch = DESCRIPTIONS.get(sku, ("", ""))
+        values.update(description_en=english, description_nl=dutch)
+        product = create_product(
+            anne,
+            brouwer,
+            sku=sku,
+            unit=unit,
+            pack_size=pack,
+            vat_class_id=classes[vat],
+            list_price=Decimal(price),
+            purchase_price=Decimal(purchase),
+            **values,
+        )
+        products[sku] = product
+    # Horeca: fixed prices 8 % below the list price, 12 % from 10 (tiers), for the group
+    horeca = PriceList.create(supplier=brouwer, name="Horeca 2027", code="HOR27", code_key="hor27")
+    entries = []
+    for product in products.values():
+        for start, factor in ((1, Decimal("0.92")), (10, Decimal("0.88"))):
+            price = int((Decimal(product.list_price_minor) * factor).to_integral_value())
+            entries.append(
+                {
+                    "price_list": horeca.id,
+                    "product": product.id,
+                    "min_quantity": start,
+                    "price_minor": price,
+                }
+            )
+    PriceListEntry.insert_many(entries).execute()
+    CustomerGroup.update(price_list_id=horeca.id).where(
+        CustomerGroup.supplier == brouwer, CustomerGroup.code == "HOR"
+    ).execute()
+    # Nordhavn buys at cost plus 25 %, 15 % on coffee
+    plus = PriceList.create(
+        supplier=brouwer,
+        name="Groothandel kostprijs-plus",
+        code="CP25",
+        code_key="cp25",
+        kind="cost_plus",
+        surcharge_bp=2500,
+    )
+    for sku in itertools.islice((s for s in products if s.startswith("KOF")), 2):
+        PriceListEntry.create(price_list=plus, product=products[sku], surcharge_bp=1500)
+    Relationship.update(price_list_id=plus.id).where(
+        Relationship.supplier == brouwer, Relationship.customer == parties["nordhavn"]
+    ).execute()

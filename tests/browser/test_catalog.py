@@ -1,0 +1,66 @@
+"""The catalog clicked as users would (issue 9): a supplier's supervisor adds a product typed
+the Dutch way and finds it in the list; a buyer opens the supplier's Catalog tab, searches as
+they type and reads where a price came from; the same on a 768 px tablet.
+
+Locators use ids, names and test ids rather than English text where the user reads Dutch."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, sign_in
+
+
+def test_an_admin_adds_a_product_and_finds_it_by_typing(page, live_server):
+    sign_in(page, live_server, "supplier-admin@example.com")
+    page.locator('.party-nav a[href$="/products/"]').click()
+    page.wait_for_url(re.compile(r"/p/\d+/products/$"))
+    page.locator('[data-testid="add-product"]').click()
+    page.locator("#sku").fill("KAAS-OUD-1")
+    page.locator("#unit").select_option("kg")
+    page.locator("#list_price").fill("1.234,50")  # the admin writes Dutch amounts
+    page.locator("#name_nl").fill("Oude kaas")
+    page.locator("#name_en").fill("Aged cheese")
+    page.locator('[data-testid="save-product"]').click()
+    page.wait_for_url(re.compile(r"/products/$"))
+    page.locator("#product-search").press_sequentially("kaas", delay=30)
+    rows = page.locator('[data-testid="product-row"]')
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("€ 1.234,50")
+    expect(page).to_have_url(re.compile(r"q=kaas"))
+
+
+def test_a_buyer_searches_the_catalog_and_reads_the_price_breakdown(page, live_server):
+    sign_in(page, live_server, "buyer@example.com")
+    page.goto(f"{live_server}/p/4/suppliers/")
+    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    page.locator('[data-testid="tab-catalog"]').click()
+    page.wait_for_url(re.compile(r"/catalog$"))
+    items = page.locator('[data-testid="catalog-item"]')
+    expect(items.first).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    page.locator("#catalog-search").press_sequentially("espresso", delay=30)
+    expect(items).to_have_count(1)
+    assert page.evaluate("window.notReloaded === true"), "the page reloaded"
+    item = items.first
+    expect(item.locator('[data-testid="catalog-price"]')).to_contain_text("excl. VAT")
+    item.locator("summary").click()
+    steps = item.locator('[data-testid="price-step"]')
+    expect(steps.first).to_be_visible()
+    expect(item).to_contain_text("Horeca 2027")  # the group's price list
+    expect(page.locator('[data-testid="tax-regime"]')).to_contain_text("reverse-charged")
+
+
+def test_the_catalog_on_a_tablet(tablet_page, live_server):
+    page = tablet_page
+    sign_in(page, live_server, "buyer@example.com")
+    page.goto(f"{live_server}/p/4/suppliers/")
+    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    page.locator('[data-testid="tab-catalog"]').click()
+    page.wait_for_url(re.compile(r"/catalog$"))
+    expect(page.locator('[data-testid="catalog-item"]').first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 768, width
+    summary = page.locator(".price-breakdown summary").first.bounding_box()
+    assert summary["height"] >= 44
+    page.screenshot(path=str(ARTIFACTS / "catalog-tablet.png"), full_page=True)
