@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+from peewee import JOIN
+
 from .addresses import default_address
-from .base import Page
+from .base import NotFound, Page
 from .catalog import LANGUAGES, Product, ProductText, products_page, texts_of
 from .identifiers import normalise_vat
 from .parties import Party
-from .price_lists import lists_for
+from .price_lists import CategoryCode, lists_for
 from .pricing import Discounts, Quote, quote
-from .relationships import CustomerGroup, Relationship, may_order
+from .product_codes import codes_for, matching_products
+from .relationships import CustomerGroup, Relationship, _row_id, may_order
 from .tax import MissingRate, TaxDecision, decide, rate_for
 from .vat_classes import VatClass, class_rates
 
@@ -25,6 +29,7 @@ class PricedProduct:
     product: Product
     text: ProductText | None
     quote: Quote | None  # None: no VAT rate known for its class in the delivery country
+    own_code: CategoryCode | None = None  # the client's own code (its customer category, F20)
 
 
 @dataclass
@@ -88,23 +93,57 @@ def discounts_of(relationship: Relationship, supplier: Party, customer: Party, g
     )
 
 
+def catalog_link(customer: Party, relationship_id) -> Relationship:
+    """One of the customer's connected relationships with its supplier, itself and its group
+    joined (one query); NotFound for any other id, a pending or a declined one."""
+    Supplier, Customer = Party.alias(), Party.alias()
+    found = (
+        Relationship.select(Relationship, Supplier, Customer, CustomerGroup)
+        .join(Supplier, on=(Relationship.supplier == Supplier.id), attr="supplier")
+        .switch(Relationship)
+        .join(Customer, on=(Relationship.customer == Customer.id), attr="customer")
+        .switch(Relationship)
+        .join(
+            CustomerGroup,
+            JOIN.LEFT_OUTER,
+            on=(Relationship.group == CustomerGroup.id),
+            attr="group",
+        )
+        .where(
+            Relationship.id == _row_id(relationship_id),
+            Relationship.customer == customer,
+            Relationship.status == "connected",
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound(_l("This supplier does not exist."))
+    return found
+
+
 def catalog_for(
     relationship: Relationship, language: str, *, search: str = "", page=1, per_page: int = 24
 ) -> Catalog:
     """One page of the supplier's catalog as this client's buyers see it."""
-    supplier = Party.get_by_id(relationship.supplier_id)
-    customer = Party.get_by_id(relationship.customer_id)
-    group = (
-        CustomerGroup.get_or_none(CustomerGroup.id == relationship.group_id)
-        if relationship.group_id
-        else None
-    )
+    supplier, customer = relationship.supplier, relationship.customer  # joined: catalog_link
+    group = relationship.group if relationship.group_id else None
     decision, country = tax_decision(relationship, supplier, customer)
     gross = customer.customer_type == "consumer"
-    listing = products_page(supplier, search=search, active=True, page=page, per_page=per_page)
+    category_id = relationship.category_id
+    listing = products_page(
+        supplier,
+        search=search,
+        active=True,
+        page=page,
+        per_page=per_page,
+        also_matching=(lambda pattern: matching_products(category_id, pattern))
+        if category_id
+        else None,
+    )
     products = listing.items
     own = supplier.language if supplier.language in LANGUAGES else "en"
     texts = texts_of(products, language if language in LANGUAGES else own, own)
+    own_codes = codes_for(category_id, [p.id for p in products])
     lists = lists_for(relationship, group, [p.id for p in products])
     classes, rates = class_rates(supplier, decision.country) if products else ({}, {})
     discounts = discounts_of(relationship, supplier, customer, group)
@@ -113,7 +152,9 @@ def catalog_for(
         try:
             rate = rate_for(decision, classes.get(product.vat_class_id, ""), rates)
         except MissingRate:
-            priced.append(PricedProduct(product, texts.get(product.id), None))
+            priced.append(
+                PricedProduct(product, texts.get(product.id), None, own_codes.get(product.id))
+            )
             continue
         priced.append(
             PricedProduct(
@@ -128,6 +169,7 @@ def catalog_for(
                     vat_label=decision.label if decision.regime != "domestic" else None,
                     gross=gross,
                 ),
+                own_codes.get(product.id),
             )
         )
     return Catalog(

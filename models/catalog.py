@@ -206,13 +206,25 @@ def _pattern(search: str) -> str:
 
 
 def products_page(
-    supplier: Party, *, search: str = "", active: bool | None = None, page: int = 1, per_page=25
+    supplier: Party,
+    *,
+    search: str = "",
+    active: bool | None = None,
+    page: int = 1,
+    per_page=25,
+    also_matching=None,
 ) -> Page:
-    """A page of the supplier's products by name, with the name in the supplier's language."""
+    """A page of the supplier's products by name (in the supplier's language). A search looks
+    in the SKU and every name, and in `also_matching(pattern)` (a subquery of product ids, e.g.
+    the client's own codes) when given."""
     query = Product.select().where(Product.supplier == supplier)
     search = clean_text(search, 100)
     if search:
-        query = query.where(Product.search_text ** _pattern(search))
+        pattern = _pattern(search)
+        matched = Product.search_text**pattern
+        if also_matching is not None:
+            matched = matched | Product.id.in_(also_matching(pattern))
+        query = query.where(matched)
     if active is not None:
         query = query.where(Product.active == active)
     return Page.of(

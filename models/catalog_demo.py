@@ -8,8 +8,8 @@ import itertools
 from decimal import Decimal
 
 from .catalog import create_product
-from .price_lists import PriceList, PriceListEntry
-from .relationships import CustomerGroup, Relationship
+from .price_lists import CategoryCode, PriceList, PriceListEntry
+from .relationships import CustomerCategory, CustomerGroup, Relationship
 from .vat_classes import ensure_vat_classes
 
 # (sku, unit, pack, class, list price, purchase price, names in en/nl/de/fr/es)
@@ -176,6 +176,12 @@ DESCRIPTIONS = {
     ),
 }
 LANGS = ("en", "nl", "de", "fr", "es")
+LUMIERE_CODES = [
+    ("KOF-ESP-1", "Café grains maison"),
+    ("MLK-VOL-1", "Lait entier cuisine"),
+    ("CRS-BTR-40", "Croissants petit-déj"),
+    ("BKR-PAP-1000", "Gobelets à emporter"),
+]
 
 
 def add_demo(parties: dict, users: dict) -> None:
@@ -231,3 +237,16 @@ def add_demo(parties: dict, users: dict) -> None:
     Relationship.update(price_list_id=plus.id).where(
         Relationship.supplier == brouwer, Relationship.customer == parties["nordhavn"]
     ).execute()
+    # Café Lumière orders by its own article numbers (F20): a category of its own
+    lumiere_codes = CustomerCategory.create(supplier=brouwer, name="Café Lumière", code="LUM")
+    Relationship.update(category=lumiere_codes).where(
+        Relationship.supplier == brouwer, Relationship.customer == parties["lumiere"]
+    ).execute()
+    for number, (sku, description) in enumerate(LUMIERE_CODES, start=1001):
+        CategoryCode.create(
+            category=lumiere_codes,
+            product=products[sku],
+            code=f"CL-{number}",
+            code_key=f"cl-{number}",
+            description=description,
+        )

@@ -10,7 +10,7 @@ per product). A relationship's list comes first, then its group's, then the list
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .base import BaseModel, unique_message, utcnow
 from .catalog import Product
@@ -73,7 +73,7 @@ def lists_for(
     relationship: Relationship | None, group: CustomerGroup | None, product_ids
 ) -> dict[int, list[ListTerms | None]]:
     """For each product: what the client's own list, then its group's, say about it (None where a
-    list is not assigned) -- two queries for any number of products."""
+    list is not assigned) -- one query for any number of products."""
     chosen = [
         ("relationship", relationship.price_list_id if relationship else None),
         ("group", group.price_list_id if group else None),
@@ -82,13 +82,25 @@ def lists_for(
     ids = list(product_ids)
     if not list_ids or not ids:
         return {product_id: [None, None] for product_id in ids}
-    lists = {row.id: row for row in PriceList.select().where(PriceList.id.in_(list_ids))}
+    # the lists with their entries for these products, in one query (a list without entries
+    # for them still comes once, with no entry)
+    lists: dict[int, PriceList] = {}
     entries: dict[tuple[int, int], list[PriceListEntry]] = {}
-    query = PriceListEntry.select().where(
-        PriceListEntry.price_list.in_(list_ids), PriceListEntry.product.in_(ids)
+    query = (
+        PriceList.select(PriceList, PriceListEntry)
+        .join(
+            PriceListEntry,
+            JOIN.LEFT_OUTER,
+            on=((PriceListEntry.price_list == PriceList.id) & (PriceListEntry.product.in_(ids))),
+            attr="entry",
+        )
+        .where(PriceList.id.in_(list_ids))
     )
-    for entry in query:
-        entries.setdefault((entry.price_list_id, entry.product_id), []).append(entry)
+    for row in query:
+        lists.setdefault(row.id, row)
+        entry = getattr(row, "entry", None)
+        if entry is not None and entry.id is not None:
+            entries.setdefault((row.id, entry.product_id), []).append(entry)
     resolved: dict[int, list[ListTerms | None]] = {}
     for product_id in ids:
         terms: list[ListTerms | None] = []

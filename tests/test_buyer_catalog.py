@@ -7,8 +7,8 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from models.catalog import create_product
-from models.price_lists import PriceList, PriceListEntry
-from models.relationships import Relationship
+from models.price_lists import CategoryCode, PriceList, PriceListEntry
+from models.relationships import CustomerCategory, CustomerGroup, Relationship
 from tests import factories
 from tests.conftest import text_of
 
@@ -78,14 +78,60 @@ def test_the_clients_price_list_comes_first_and_the_breakdown_says_so(client, lo
     assert "Price list “Gold”: €8.50" in page and "Client discount 10 %: €7.65" in page
 
 
+def own_codes(world, link):
+    """The client in a category with its own code for the coffee, and in a group with a list."""
+    supplier = world["supplier"]
+    category = CustomerCategory.create(supplier=supplier, name="Cafés", code="CAF")
+    CategoryCode.create(
+        category=category,
+        product=world["coffee"],
+        code="CL-1001",
+        code_key="cl-1001",
+        description="Café maison",
+    )
+    horeca = PriceList.create(supplier=supplier, name="Horeca", code="H", code_key="h")
+    PriceListEntry.create(price_list=horeca, product=world["coffee"], price_minor=900)
+    group = CustomerGroup.create(
+        supplier=supplier, name="Horeca", code="HOR", price_list_id=horeca.id
+    )
+    link.category, link.group = category, group
+    link.save()
+
+
+def test_buyers_see_their_own_code_and_find_products_by_it(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    own_codes(world, link)
+    login(buyer)
+    headers = {"HX-Request": "true", "HX-Target": "catalog-rows"}
+    for typed in ("cl-1001", "maison", "coffee"):
+        html = client.get(catalog_url(customer, link, f"?q={typed}"), headers=headers).get_data(
+            as_text=True
+        )
+        assert "CL-1001" in html and "Café maison" in html and "Tea" not in html, typed
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "Your code: CL-1001 · Café maison" in page
+
+
+def test_another_categorys_codes_find_nothing(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    other_customer, other_buyer, other_link = world["client_of"]()
+    own_codes(world, other_link)
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link, "?q=cl-1001")))
+    assert "CL-1001" not in page and "Coffee" not in page
+
+
 def test_search_swaps_the_rows_with_a_bounded_number_of_queries(client, login, world):
     customer, buyer, link = world["client_of"]()
+    own_codes(world, link)  # the most a page needs: group, price list and own codes
     login(buyer)
     headers = {"HX-Request": "true", "HX-Target": "catalog-rows"}
     with assert_query_count(10):
         fragment = client.get(catalog_url(customer, link, "?q=tea"), headers=headers)
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and "Tea" in html and "Coffee" not in html
+    with assert_query_count(10):
+        client.get(catalog_url(customer, link), headers=headers)
 
 
 def test_another_companys_relationship_answers_404(client, login, world):

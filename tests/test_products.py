@@ -128,3 +128,37 @@ def test_employees_read_the_list_but_do_not_edit(client, login, shop, make_membe
     assert listing.status_code == 200 and "Appel" in text_of(listing)
     assert "/products/new" not in listing.get_data(as_text=True)
     assert client.get(f"/p/{party.id}/products/new").status_code == 403
+
+
+def test_a_product_gets_its_own_code_per_customer_category(client, login, shop, make_party):
+    from models.price_lists import CategoryCode
+    from models.relationships import CustomerCategory
+
+    party, admin = shop
+    product = create_product(admin, party, sku="A-1", name_nl="Appel", list_price=1)
+    other = create_product(admin, party, sku="B-1", name_nl="Peer", list_price=1)
+    cafes = CustomerCategory.create(supplier=party, name="Cafés", code="CAF")
+    theirs = CustomerCategory.create(supplier=make_party(), name="X", code="X")
+    login(admin)
+    url = f"/p/{party.id}/products/{product.id}/codes"
+    page = client.get(f"/p/{party.id}/products/{product.id}/edit")
+    assert f'name="code_{cafes.id}"' in page.get_data(as_text=True)
+    response = client.post(
+        url, data={f"code_{cafes.id}": "CL-1", f"description_{cafes.id}": "Appels"}
+    )
+    assert response.status_code == 303
+    row = CategoryCode.get(CategoryCode.product == product)
+    assert (row.code, row.description, row.category_id) == ("CL-1", "Appels", cafes.id)
+    # the same code on another product of the category is refused on its field
+    taken = client.post(
+        f"/p/{party.id}/products/{other.id}/codes", data={f"code_{cafes.id}": "cl-1"}
+    )
+    assert taken.status_code == 422 and "already has this code" in text_of(taken)
+    # another supplier's category in the form is ignored (not a field of this form): nothing stored
+    client.post(url, data={f"code_{cafes.id}": "CL-1", f"code_{theirs.id}": "HACK"})
+    assert CategoryCode.select().where(CategoryCode.category == theirs).count() == 0
+    # control characters are refused; an empty code removes it
+    bad = client.post(url, data={f"code_{cafes.id}": "CL\x002"})
+    assert bad.status_code == 422
+    assert client.post(url, data={f"code_{cafes.id}": ""}).status_code == 303
+    assert CategoryCode.select().count() == 0

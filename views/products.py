@@ -18,6 +18,7 @@ from models.catalog import (
     texts_of,
     update_product,
 )
+from models.product_codes import categories_of, codes_of_product, set_category_codes
 from models.schedules import DeliverySchedule
 from models.tax import VAT_CLASS_LABELS
 from models.vat_classes import classes_of
@@ -25,7 +26,7 @@ from models.vat_classes import classes_of
 from .access import member
 from .forms.company import amount_text
 from .forms.fields import field_error
-from .forms.products import ProductForm
+from .forms.products import ProductForm, category_codes_form
 from .htmx import page_or_block, redirect_to
 
 bp = Blueprint("products", __name__, url_prefix="/p/<int:party_id>/products")
@@ -84,7 +85,19 @@ def _choices(form: ProductForm) -> ProductForm:
     return form
 
 
-def _form_page(form, product=None, status=200, error=None):
+def _codes_form(product, formdata=None):
+    categories = categories_of(g.party)
+    data = {}
+    if product is not None and formdata is None:
+        for category_id, row in codes_of_product(product).items():
+            data[f"code_{category_id}"] = row.code
+            data[f"description_{category_id}"] = row.description
+    form = category_codes_form(categories, formdata=formdata, data=data)
+    return categories, form
+
+
+def _form_page(form, product=None, status=200, error=None, codes=None, codes_error=None):
+    categories, codes_form = codes or (_codes_form(product) if product else ([], None))
     return page_or_block(
         "products/form.html",
         None,
@@ -92,6 +105,9 @@ def _form_page(form, product=None, status=200, error=None):
         form=form,
         product=product,
         error=error,
+        categories=categories,
+        codes_form=codes_form,
+        codes_error=codes_error,
         product_languages=LANGUAGES,
         own_language=g.party.language if g.party.language in LANGUAGES else "en",
     )
@@ -202,3 +218,26 @@ def update(party_id, product_id):
             flash(_("The product %(sku)s is saved.", sku=form.sku.data))
             return redirect_to(url_for("products.index", party_id=g.party.id))
     return _form_page(form, product, 422, error)
+
+
+@bp.route("/<int:product_id>/codes", methods=["POST"])
+@member("supervisor")
+def codes(party_id, product_id):
+    """Save the product's own codes per customer category (F20)."""
+    product = _product_or_404(product_id)
+    categories, form = _codes_form(product, formdata=request.form)
+    error = None
+    if form.validate_on_submit():
+        values = {
+            c.id: (form[f"code_{c.id}"].data or "", form[f"description_{c.id}"].data or "")
+            for c in categories
+        }
+        try:
+            set_category_codes(current_user._get_current_object(), g.party, product.id, values)
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            flash(_("The customer codes of %(sku)s are saved.", sku=product.sku))
+            return redirect_to(url_for("products.edit", party_id=g.party.id, product_id=product.id))
+    fresh = ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
+    return _form_page(_choices(fresh), product, 422, codes=(categories, form), codes_error=error)

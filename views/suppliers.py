@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
-from models.buyer_catalog import catalog_for
+from models.buyer_catalog import catalog_for, catalog_link
 from models.messages import unread_counts
 from models.relationships import (
     PAYMENT_METHOD_LABELS,
@@ -96,8 +96,9 @@ def show(party_id, relationship_id):
 @member("employee")
 def catalog(party_id, relationship_id):
     """The supplier's catalog at this company's prices, searched by SKU or name."""
-    relationship = _link_or_404(relationship_id)
-    if relationship.status != "connected":
+    try:
+        relationship = catalog_link(g.party, relationship_id)
+    except NotFound:
         abort(404)
     search = (request.args.get("q") or "").strip()[:100]
     locale = get_locale()

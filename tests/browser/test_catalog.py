@@ -64,3 +64,16 @@ def test_the_catalog_on_a_tablet(tablet_page, live_server):
     summary = page.locator(".price-breakdown summary").first.bounding_box()
     assert summary["height"] >= 44
     page.screenshot(path=str(ARTIFACTS / "catalog-tablet.png"), full_page=True)
+
+
+def test_a_buyer_finds_a_product_by_typing_their_own_code(page, live_server):
+    sign_in(page, live_server, "buyer@example.com")
+    page.goto(f"{live_server}/p/4/suppliers/")
+    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    page.locator('[data-testid="tab-catalog"]').click()
+    page.wait_for_url(re.compile(r"/catalog$"))
+    page.locator("#catalog-search").press_sequentially("CL-1003", delay=30)
+    items = page.locator('[data-testid="catalog-item"]')
+    expect(items).to_have_count(1)
+    expect(items.first.locator('[data-testid="own-code"]')).to_contain_text("CL-1003")
+    expect(items.first).to_contain_text("CRS-BTR-40")  # the supplier's SKU beside it

@@ -56,3 +56,18 @@ for _code in LANGUAGES:
             [Length(max=5000)],
         ),
     )
+
+
+def category_codes_form(categories, *args, **kwargs):
+    """The form of a product's own codes, one code and description per customer category."""
+    fields = {}
+    for category in categories:
+        fields[f"code_{category.id}"] = StringField(
+            _l("Code for %(category)s", category=category.name), [Length(max=60)], filters=[strip]
+        )
+        fields[f"description_{category.id}"] = StringField(
+            _l("Description for %(category)s", category=category.name),
+            [Length(max=200)],
+            filters=[strip],
+        )
+    return type("CategoryCodesForm", (PortalForm,), fields)(*args, **kwargs)
