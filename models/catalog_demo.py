@@ -8,7 +8,8 @@ import itertools
 from decimal import Decimal
 
 from .catalog import create_product
-from .price_lists import CategoryCode, PriceList, PriceListEntry
+from .parties import Party
+from .price_lists import CategoryCode, OrderDiscount, PriceList, PriceListEntry
 from .relationships import CustomerCategory, CustomerGroup, Relationship
 from .vat_classes import ensure_vat_classes
 
@@ -250,3 +251,8 @@ def add_demo(parties: dict, users: dict) -> None:
             code_key=f"cl-{number}",
             description=description,
         )
+    # order conditions (F28): delivery costs below 250, free from 250; 2 % off from 500
+    Party.update(delivery_cost_minor=1500, free_delivery_from_minor=25_000).where(
+        Party.id == brouwer.id
+    ).execute()
+    OrderDiscount.create(supplier=brouwer, from_minor=50_000, discount_bp=200)

@@ -5,7 +5,7 @@ place as you type, a plain GET form underneath), and a form to add or change a p
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,8 @@ from models.catalog import (
     texts_of,
     update_product,
 )
+from models.catalog_terms import MAX_ORDER_DISCOUNTS, catalog_terms, update_catalog_terms
+from models.parties import Party
 from models.product_codes import categories_of, codes_of_product, set_category_codes
 from models.schedules import DeliverySchedule
 from models.tax import VAT_CLASS_LABELS
@@ -26,7 +28,7 @@ from models.vat_classes import classes_of
 from .access import member
 from .forms.company import amount_text
 from .forms.fields import field_error
-from .forms.products import ProductForm, category_codes_form
+from .forms.products import CatalogTermsForm, ProductForm, category_codes_form
 from .htmx import page_or_block, redirect_to
 
 bp = Blueprint("products", __name__, url_prefix="/p/<int:party_id>/products")
@@ -241,3 +243,82 @@ def codes(party_id, product_id):
             return redirect_to(url_for("products.edit", party_id=g.party.id, product_id=product.id))
     fresh = ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
     return _form_page(_choices(fresh), product, 422, codes=(categories, form), codes_error=error)
+
+
+def _terms_data() -> dict:
+    terms = catalog_terms(g.party)
+    currency = g.party.currency
+    data = {
+        "version": str(terms.version),
+        "discount_rule": terms.discount_rule,
+        "business_discount": _percent_text(terms.business_discount),
+        "consumer_discount": _percent_text(terms.consumer_discount),
+        "delivery_cost": amount_text(terms.delivery_cost, currency),
+        "free_delivery_from": amount_text(terms.free_delivery_from, currency),
+    }
+    for n, (start, discount) in enumerate(terms.order_discounts[:MAX_ORDER_DISCOUNTS]):
+        data[f"order_discount_{n}"] = amount_text(start, currency)
+        data[f"order_discount_{n}_percent"] = _percent_text(discount)
+    return data
+
+
+def _percent_text(value) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def _terms_page(form, status=200, error=None):
+    return page_or_block(
+        "products/terms.html",
+        None,
+        status,
+        form=form,
+        error=error,
+        tiers=range(MAX_ORDER_DISCOUNTS),
+        can_edit=g.membership.has_role("admin"),
+    )
+
+
+@bp.route("/terms")
+@member("employee")
+def terms(party_id):
+    """The catalog terms: how discounts combine, customer-type discounts, order conditions."""
+    currency = g.party.currency
+    return _terms_page(CatalogTermsForm(formdata=None, data=_terms_data(), currency=currency))
+
+
+@bp.route("/terms", methods=["POST"])
+@member("admin")
+def update_terms(party_id):
+    """Save the catalog terms (admins)."""
+    currency = g.party.currency
+    form = CatalogTermsForm(currency=currency)
+    error = None
+    if form.validate_on_submit():
+        try:
+            update_catalog_terms(
+                current_user._get_current_object(),
+                g.party,
+                version=form.version.data,
+                discount_rule=form.discount_rule.data,
+                business_discount=form.business_discount.percent,
+                consumer_discount=form.consumer_discount.percent,
+                delivery_cost=form.delivery_cost.amount,
+                free_delivery_from=form.free_delivery_from.amount,
+                order_discounts=[
+                    (
+                        form[f"order_discount_{n}"].amount,
+                        form[f"order_discount_{n}_percent"].percent,
+                    )
+                    for n in range(MAX_ORDER_DISCOUNTS)
+                ],
+            )
+        except StaleForm as refusal:
+            g.party = Party.get_by_id(g.party.id)
+            fresh = CatalogTermsForm(formdata=None, data=_terms_data(), currency=currency)
+            return _terms_page(fresh, 409, str(refusal))
+        except DomainError as refusal:
+            error = field_error(form, refusal)
+        else:
+            flash(_("The catalog terms are saved."))
+            return redirect_to(url_for("products.terms", party_id=g.party.id))
+    return _terms_page(form, 422, error)

@@ -12,7 +12,9 @@ from flask_login import current_user
 
 from models.base import DomainError, NotFound
 from models.buyer_catalog import catalog_for, catalog_link
+from models.catalog_terms import conditions_for
 from models.messages import unread_counts
+from models.pricing import order_conditions
 from models.relationships import (
     PAYMENT_METHOD_LABELS,
     Relationship,
@@ -117,7 +119,15 @@ def catalog(party_id, relationship_id):
             relationship=relationship,
             supplier=shown.supplier,
         )
-    return _render(relationship, tab="catalog", catalog=shown, search=search)
+    conditions = conditions_for(shown.supplier, relationship, shown.group)
+    return _render(
+        relationship,
+        tab="catalog",
+        catalog=shown,
+        search=search,
+        conditions=conditions,
+        free_from=order_conditions(0, conditions).free_delivery_from,
+    )
 
 
 @bp.route("/<int:relationship_id>/messages", methods=["GET", "POST"])

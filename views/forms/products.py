@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from models.catalog import LANGUAGES, UNIT_LABELS, UNITS
+from models.catalog_terms import MAX_ORDER_DISCOUNTS
+from models.pricing import DISCOUNT_RULE_LABELS, DISCOUNT_RULES
 
 from .base import PortalForm
+from .clients import PercentField
 from .company import AmountField
 from .fields import strip
 
@@ -71,3 +74,32 @@ def category_codes_form(categories, *args, **kwargs):
             filters=[strip],
         )
     return type("CategoryCodesForm", (PortalForm,), fields)(*args, **kwargs)
+
+
+class CatalogTermsForm(PortalForm):
+    """How discounts combine, the customer-type discounts and the order conditions."""
+
+    version = HiddenField()
+    discount_rule = RadioField(_l("When a client has more than one discount"), default="largest")
+    business_discount = PercentField(_l("Discount for business customers %"), [Length(max=12)])
+    consumer_discount = PercentField(_l("Discount for consumers %"), [Length(max=12)])
+    delivery_cost = AmountField(_l("Delivery costs"), [Length(max=20)])
+    free_delivery_from = AmountField(_l("Free delivery from"), [Length(max=20)])
+
+    def __init__(self, *args, currency: str = "EUR", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money_currency = currency
+        self.discount_rule.choices = [(rule, DISCOUNT_RULE_LABELS[rule]) for rule in DISCOUNT_RULES]
+
+
+for _n in range(MAX_ORDER_DISCOUNTS):
+    setattr(
+        CatalogTermsForm,
+        f"order_discount_{_n}",
+        AmountField(_l("From an order value of"), [Length(max=20)]),
+    )
+    setattr(
+        CatalogTermsForm,
+        f"order_discount_{_n}_percent",
+        PercentField(_l("Order discount %"), [Length(max=12)]),
+    )
