@@ -33,6 +33,8 @@ audit.register_fields(
         "group.code": _l("Code"),
         "group.discount": _l("Group discount %"),
         "group.announcement": _l("Announcement"),
+        "group.price_list": _l("Price list"),
+        "group.free_delivery": _l("Free delivery"),
         "category.name": _l("Name"),
         "category.code": _l("Code"),
     }
@@ -87,7 +89,25 @@ def _values(kind: str, values: dict) -> dict:
     if kind == "group":
         cleaned["discount_bp"] = _discount_bp(values.get("discount"))
         cleaned["announcement"] = (values.get("announcement") or "").strip()[:2000]
+        if "free_delivery" in values:
+            cleaned["free_delivery"] = bool(values["free_delivery"])
     return cleaned
+
+
+def _price_list(supplier: Party, kind: str, values: dict, cleaned: dict) -> None:
+    """A group's price list: one of the supplier's (read inside the transaction)."""
+    if kind != "group" or "price_list_id" not in values:
+        return
+    from .price_lists import PriceList  # the catalog's table: imported when used
+    from .relationship_verbs import _owned
+
+    cleaned["price_list_id"] = _owned(
+        PriceList,
+        supplier,
+        values["price_list_id"],
+        "price_list_id",
+        _l("Choose one of your price lists."),
+    )
 
 
 def _snapshot(kind: str, row) -> dict:
@@ -95,6 +115,8 @@ def _snapshot(kind: str, row) -> dict:
     if kind == "group":
         snapshot["group.discount"] = percent(row.discount_bp)
         snapshot["group.announcement"] = row.announcement
+        snapshot["group.price_list"] = row.price_list_id
+        snapshot["group.free_delivery"] = row.free_delivery
     return snapshot
 
 
@@ -116,6 +138,7 @@ def create_group(actor: User, supplier: Party, kind: str, **values):
     with transaction(lock=supplier):
         _require(actor, supplier, "admin")
         _code_taken(kind, supplier, cleaned["code"])
+        _price_list(supplier, kind, values, cleaned)
         row = model.create(supplier=supplier, **cleaned)
         changes = audit.diff({}, _snapshot(kind, row))
         audit.record(actor, supplier, AREAS[kind], "create", row.name, changes)
@@ -131,6 +154,7 @@ def update_group(actor: User, supplier: Party, kind: str, group_id, version, **v
         row = group_of(supplier, kind, group_id)
         check_version(row, version, STALE)
         _code_taken(kind, supplier, cleaned["code"], row.id)
+        _price_list(supplier, kind, values, cleaned)
         before = _snapshot(kind, row)
         for name, value in cleaned.items():
             setattr(row, name, value)

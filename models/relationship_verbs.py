@@ -49,6 +49,7 @@ audit.register_fields(
         "client.discount": _l("Discount %"),
         "client.group": _l("Customer group"),
         "client.category": _l("Customer category"),
+        "client.price_list": _l("Price list"),
         "client.delinquency": _l("Delinquency status"),
         "client.tags": _l("Tags"),
         "client.notes": _l("Internal notes"),
@@ -356,6 +357,7 @@ def _snapshot(r: Relationship, currency: str) -> dict:
         "client.discount": None if r.discount_bp is None else str(Decimal(r.discount_bp) / 100),
         "client.group": r.group_id,
         "client.category": r.category_id,
+        "client.price_list": r.price_list_id,
         "client.delinquency": r.delinquency,
         "client.tags": r.tags,
         "client.notes": r.notes,
@@ -414,6 +416,16 @@ def update_terms(actor: User, supplier: Party, relationship_id, version, **value
             relationship.payment_terms_days = days
         if "discount" in values:
             relationship.discount_bp = _discount_bp(values["discount"])
+        if "price_list_id" in values:
+            from .price_lists import PriceList  # the catalog's table: imported when used
+
+            relationship.price_list_id = _owned(
+                PriceList,
+                supplier,
+                values["price_list_id"],
+                "price_list_id",
+                _l("Choose one of your price lists."),
+            )
         for field, (model, attribute, message) in _OWNED.items():
             if field in values:
                 setattr(

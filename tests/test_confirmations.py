@@ -6,13 +6,16 @@ party names the last active party."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
 from models.addresses import Address, DeliveryPoint, add_address, add_delivery_point
 from models.bank import BankAccount, save_bank_account
+from models.catalog import create_product
 from models.invitations import Invitation, invite_member
 from models.parties import Membership, User
+from models.price_lists import PriceList, PriceListEntry
 from models.relationships import (
     ClientContact,
     CustomerCategory,
@@ -65,6 +68,9 @@ def shop(make_party, make_member):
     group = CustomerGroup.create(supplier=party, name="Horeca", code="HOR")
     category = CustomerCategory.create(supplier=party, name="Canteens", code="CAN")
     base = f"/p/{party.id}"
+    product = create_product(admin, party, sku="KOF-1", name_en="Coffee", list_price=Decimal(10))
+    price_list = PriceList.create(supplier=party, name="Horeca", code="H", code_key="h")
+    entry = PriceListEntry.create(price_list=price_list, product=product, price_minor=900)
     # (page with the button, action URL, a name the confirmation shows, the record)
     actions = {
         "point": (
@@ -129,6 +135,12 @@ def shop(make_party, make_member):
             "Canteens",
             lambda: CustomerCategory.get_or_none(CustomerCategory.id == category.id),
         ),
+        "price": (
+            f"{base}/price-lists/{price_list.id}/",
+            f"{base}/price-lists/{price_list.id}/entries/{entry.id}/delete",
+            "KOF-1",
+            lambda: PriceListEntry.get_or_none(PriceListEntry.id == entry.id),
+        ),
     }
     return {"party": party, "admin": admin, "staff": staff, "actions": actions}
 
@@ -144,6 +156,7 @@ KINDS = [
     "contact",
     "group",
     "category",
+    "price",
 ]
 
 

@@ -10,7 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound, StaleForm
-from models.client_groups import create_group, delete_group, group_of, groups_of, update_group
+from models.client_groups import (
+    create_group,
+    delete_group,
+    group_of,
+    groups_of,
+    names_of,
+    update_group,
+)
+from models.price_lists import PriceList
 from models.relationships import percent
 
 from .access import member
@@ -22,6 +30,16 @@ from .htmx import page_or_block, redirect_to
 bp = Blueprint("client_groups", __name__, url_prefix="/p/<int:party_id>/clients")
 
 FORMS = {"group": GroupForm, "category": CategoryForm}
+
+
+def _form(kind: str, **kwargs):
+    """The group or category form; a group's offers the supplier's price lists."""
+    form = FORMS[kind](**kwargs)
+    if kind == "group":
+        form.price_list_id.choices = [("", _("None: each product's list price"))] + [
+            (str(row.id), row.name) for row in names_of(PriceList, PriceList.supplier, g.party.id)
+        ]
+    return form
 
 
 def _own_ids(form, prefix: str):
@@ -38,7 +56,7 @@ def _page(status=200, group_form=None, category_form=None, errors=None):
         status,
         groups=groups_of(g.party, "group"),
         categories=groups_of(g.party, "category"),
-        group_form=group_form or GroupForm(formdata=None),
+        group_form=group_form or _form("group", formdata=None),
         category_form=_own_ids(category_form or CategoryForm(formdata=None), "category"),
         errors=errors or {},
         can_edit=g.membership.has_role("admin"),
@@ -55,12 +73,17 @@ def index(party_id):
 def _values(kind: str, form) -> dict:
     values = {"name": form.name.data, "code": form.code.data}
     if kind == "group":
-        values.update(discount=form.discount.percent, announcement=form.announcement.data)
+        values.update(
+            discount=form.discount.percent,
+            announcement=form.announcement.data,
+            price_list_id=form.price_list_id.data or None,
+            free_delivery=form.free_delivery.data,
+        )
     return values
 
 
 def _create(kind: str):
-    form = FORMS[kind]()
+    form = _form(kind)
     error = None
     if form.validate_on_submit():
         try:
@@ -120,17 +143,19 @@ def _form_data(kind: str, row) -> dict:
             "" if row.discount_bp is None else format_decimal(percent(row.discount_bp))
         )
         data["announcement"] = row.announcement
+        data["price_list_id"] = str(row.price_list_id or "")
+        data["free_delivery"] = row.free_delivery
     return data
 
 
 def _edit(kind: str, row_id):
     row = _row_or_404(kind, row_id)
-    return _edit_page(kind, row, FORMS[kind](formdata=None, data=_form_data(kind, row)))
+    return _edit_page(kind, row, _form(kind, formdata=None, data=_form_data(kind, row)))
 
 
 def _update(kind: str, row_id):
     row = _row_or_404(kind, row_id)
-    form = FORMS[kind]()
+    form = _form(kind)
     error = None
     if form.validate_on_submit():
         try:

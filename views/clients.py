@@ -37,6 +37,7 @@ from models.delivery_dates import zone_of_country
 from models.invitations import send_invitation
 from models.mail import MailError
 from models.messages import unread_counts
+from models.price_lists import PriceList
 from models.relationship_mail import notify_request
 from models.relationship_verbs import bulk_assign
 from models.relationships import (
@@ -379,6 +380,9 @@ def _terms_form(**kwargs) -> TermsForm:
     )
     form.group_id.choices = _own(CustomerGroup, CustomerGroup.supplier, _("No group"))
     form.category_id.choices = _own(CustomerCategory, CustomerCategory.supplier, _("No category"))
+    form.price_list_id.choices = _own(
+        PriceList, PriceList.supplier, _("The group's, else the list price")
+    )
     return form
 
 
@@ -395,6 +399,7 @@ def _form_data(r: Relationship) -> dict:
         "schedule_id": str(r.schedule_id or ""),
         "group_id": str(r.group_id or ""),
         "category_id": str(r.category_id or ""),
+        "price_list_id": str(r.price_list_id or ""),
         "delinquency": r.delinquency,
         "tags": ", ".join(r.tag_list),
         "notes": r.notes,
@@ -461,6 +466,7 @@ def update(party_id, relationship_id):
                 schedule_id=form.schedule_id.data or None,
                 group_id=form.group_id.data or None,
                 category_id=form.category_id.data or None,
+                price_list_id=form.price_list_id.data or None,
                 delinquency=form.delinquency.data,
                 tags=form.tags.data,
                 notes=form.notes.data,

@@ -66,6 +66,7 @@ class TermsForm(PortalForm):
     schedule_id = SelectField(_l("Delivery schedule"), validate_choice=False)
     group_id = SelectField(_l("Customer group"), validate_choice=False)
     category_id = SelectField(_l("Customer category"), validate_choice=False)
+    price_list_id = SelectField(_l("Price list"), validate_choice=False)
     delinquency = SelectField(_l("Delinquency status"), validate_choice=False)
     tags = StringField(_l("Tags"), [Length(max=400)])
     notes = TextAreaField(_l("Internal notes"), [Length(max=5000)])
@@ -133,6 +134,8 @@ class GroupForm(CategoryForm):
 
     discount = PercentField(_l("Group discount %"), [Length(max=12)])
     announcement = TextAreaField(_l("Announcement"), [Length(max=2000)])
+    price_list_id = SelectField(_l("Price list"), validate_choice=False)
+    free_delivery = BooleanField(_l("Free delivery for this group's clients"))
 
 
 class ContactForm(PortalForm):

@@ -8,6 +8,7 @@ from wtforms.validators import Length
 
 from models.catalog import LANGUAGES, UNIT_LABELS, UNITS
 from models.catalog_terms import MAX_ORDER_DISCOUNTS
+from models.price_lists import PRICE_LIST_KIND_LABELS
 from models.pricing import DISCOUNT_RULE_LABELS, DISCOUNT_RULES
 
 from .base import PortalForm
@@ -103,3 +104,26 @@ for _n in range(MAX_ORDER_DISCOUNTS):
         f"order_discount_{_n}_percent",
         PercentField(_l("Order discount %"), [Length(max=12)]),
     )
+
+
+class PriceListForm(PortalForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), [Length(max=120)], filters=[strip])
+    code = StringField(_l("Code"), [Length(max=40)], filters=[strip])
+    kind = RadioField(_l("Kind"), default="fixed")
+    surcharge = PercentField(_l("Surcharge %"), [Length(max=12)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(PRICE_LIST_KIND_LABELS.items())
+
+
+class PriceEntryForm(PortalForm):
+    sku = StringField(_l("SKU"), [Length(max=40)], filters=[strip])
+    min_quantity = StringField(_l("From quantity"), [Length(max=8)], filters=[strip], default="1")
+    price = AmountField(_l("Price"), [Length(max=20)])
+    surcharge = PercentField(_l("Own surcharge %"), [Length(max=12)])
+
+    def __init__(self, *args, currency: str = "EUR", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money_currency = currency
