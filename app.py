@@ -138,6 +138,7 @@ def create_app(config: dict | None = None) -> Flask:
         schedules,
         suppliers,
         team,
+        view_as,
     )
 
     for blueprint in (
@@ -156,6 +157,7 @@ def create_app(config: dict | None = None) -> Flask:
         team.bp,
         invitations.bp,
         audit.bp,
+        view_as.bp,
     ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])

@@ -93,11 +93,9 @@ def discounts_of(relationship: Relationship, supplier: Party, customer: Party, g
     )
 
 
-def catalog_link(customer: Party, relationship_id) -> Relationship:
-    """One of the customer's connected relationships with its supplier, itself and its group
-    joined (one query); NotFound for any other id, a pending or a declined one."""
+def _joined_link(*where) -> Relationship | None:
     Supplier, Customer = Party.alias(), Party.alias()
-    found = (
+    return (
         Relationship.select(Relationship, Supplier, Customer, CustomerGroup)
         .join(Supplier, on=(Relationship.supplier == Supplier.id), attr="supplier")
         .switch(Relationship)
@@ -109,15 +107,29 @@ def catalog_link(customer: Party, relationship_id) -> Relationship:
             on=(Relationship.group == CustomerGroup.id),
             attr="group",
         )
-        .where(
-            Relationship.id == _row_id(relationship_id),
-            Relationship.customer == customer,
-            Relationship.status == "connected",
-        )
+        .where(Relationship.status == "connected", *where)
         .first()
+    )
+
+
+def catalog_link(customer: Party, relationship_id) -> Relationship:
+    """One of the customer's connected relationships with its supplier, itself and its group
+    joined (one query); NotFound for any other id, a pending or a declined one."""
+    found = _joined_link(
+        Relationship.id == _row_id(relationship_id), Relationship.customer == customer
     )
     if found is None:
         raise NotFound(_l("This supplier does not exist."))
+    return found
+
+
+def client_catalog_link(supplier: Party, relationship_id) -> Relationship:
+    """The same, from the supplier's side (view as client, F47): one of its connected clients."""
+    found = _joined_link(
+        Relationship.id == _row_id(relationship_id), Relationship.supplier == supplier
+    )
+    if found is None:
+        raise NotFound(_l("This client does not exist."))
     return found
 
 

@@ -118,6 +118,7 @@ def catalog(party_id, relationship_id):
             search=search,
             relationship=relationship,
             supplier=shown.supplier,
+            **_catalog_place(relationship),
         )
     conditions = conditions_for(shown.supplier, relationship, shown.group)
     return _render(
@@ -127,7 +128,16 @@ def catalog(party_id, relationship_id):
         search=search,
         conditions=conditions,
         free_from=order_conditions(0, conditions).free_delivery_from,
+        **_catalog_place(relationship),
     )
+
+
+def _catalog_place(relationship) -> dict:
+    """Where the catalog's search and pager go (the supplier's view-as-client has its own)."""
+    return {
+        "catalog_endpoint": "suppliers.catalog",
+        "catalog_args": {"party_id": g.party.id, "relationship_id": relationship.id},
+    }
 
 
 @bp.route("/<int:relationship_id>/messages", methods=["GET", "POST"])

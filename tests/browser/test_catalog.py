@@ -77,3 +77,18 @@ def test_a_buyer_finds_a_product_by_typing_their_own_code(page, live_server):
     expect(items).to_have_count(1)
     expect(items.first.locator('[data-testid="own-code"]')).to_contain_text("CL-1003")
     expect(items.first).to_contain_text("CRS-BTR-40")  # the supplier's SKU beside it
+
+
+def test_an_admin_views_the_catalog_as_a_client_and_leaves_in_one_click(page, live_server):
+    sign_in(page, live_server, "supplier-admin@example.com")
+    page.goto(f"{live_server}/p/1/clients/?q=Lumi")
+    page.locator('[data-testid="client-row"] a').first.click()
+    page.wait_for_url(re.compile(r"/clients/\d+/$"))
+    client_url = page.url
+    page.locator('[data-testid="view-as"]').click()
+    page.wait_for_url(re.compile(r"/view-as$"))
+    expect(page.locator('[data-testid="view-as-banner"]')).to_contain_text("Café Lumière")
+    expect(page.locator('[data-testid="announcement"]')).to_be_visible()
+    expect(page.locator('[data-testid="own-code"]').first).to_be_visible()
+    page.locator('[data-testid="view-as-exit"]').click()
+    page.wait_for_url(client_url)
