@@ -78,13 +78,20 @@ def group_of(supplier: Party, kind: str, group_id):
     return found
 
 
-def _values(kind: str, values: dict) -> dict:
+def name_and_code(values: dict) -> tuple[str, str]:
+    """A row's name and short code (upper case) as typed, each required (groups, categories,
+    price lists)."""
     name = clean_text(values.get("name"), 120)
     code = clean_text(values.get("code"), 40).upper()
     if not name:
         raise DomainError(_l("Enter a name."), "name")
     if not code:
         raise DomainError(_l("Enter a short code, for example HOR."), "code")
+    return name, code
+
+
+def _values(kind: str, values: dict) -> dict:
+    name, code = name_and_code(values)
     cleaned = {"name": name, "code": code}
     if kind == "group":
         cleaned["discount_bp"] = _discount_bp(values.get("discount"))

@@ -239,12 +239,9 @@ def _surcharge_bp(value, field: str = "surcharge") -> int | None:
 
 
 def _list_values(values: dict, kind: str) -> dict:
-    name = clean_text(values.get("name"), 120)
-    code = clean_text(values.get("code"), 40).upper()
-    if not name:
-        raise DomainError(_l("Enter a name."), "name")
-    if not code:
-        raise DomainError(_l("Enter a short code, for example HOR."), "code")
+    from .client_groups import name_and_code  # beside the groups, which price lists attach to
+
+    name, code = name_and_code(values)
     surcharge = _surcharge_bp(values.get("surcharge"))
     if kind == "cost_plus" and surcharge is None:
         raise DomainError(_l("Enter the surcharge a cost-plus list adds."), "surcharge")

@@ -102,6 +102,16 @@ def catalog(party_id, relationship_id):
         relationship = catalog_link(g.party, relationship_id)
     except NotFound:
         abort(404)
+    state = catalog_state(relationship, "suppliers.catalog")
+    if not isinstance(state, dict):
+        return state  # the rows alone, for a search or a page link
+    return _render(relationship, tab="catalog", **state)
+
+
+def catalog_state(relationship, endpoint: str):
+    """The catalog of one relationship as its buyers see it: the rows alone (a response) for
+    an htmx search or page link, else what the whole page shows around them (a dict). Used by
+    the buyer's Catalog tab and the supplier's view as client (F47), on `endpoint`."""
     search = (request.args.get("q") or "").strip()[:100]
     locale = get_locale()
     shown = catalog_for(
@@ -110,6 +120,10 @@ def catalog(party_id, relationship_id):
         search=search,
         page=request.args.get("page", 1),
     )
+    place = {
+        "catalog_endpoint": endpoint,
+        "catalog_args": {"party_id": g.party.id, "relationship_id": relationship.id},
+    }
     if block_for(None, {"catalog-rows": "catalog_rows"}):
         return page_or_block(
             "suppliers/_catalog.html",
@@ -117,26 +131,15 @@ def catalog(party_id, relationship_id):
             catalog=shown,
             search=search,
             relationship=relationship,
-            supplier=shown.supplier,
-            **_catalog_place(relationship),
+            **place,
         )
     conditions = conditions_for(shown.supplier, relationship, shown.group)
-    return _render(
-        relationship,
-        tab="catalog",
-        catalog=shown,
-        search=search,
-        conditions=conditions,
-        free_from=order_conditions(0, conditions).free_delivery_from,
-        **_catalog_place(relationship),
-    )
-
-
-def _catalog_place(relationship) -> dict:
-    """Where the catalog's search and pager go (the supplier's view-as-client has its own)."""
     return {
-        "catalog_endpoint": "suppliers.catalog",
-        "catalog_args": {"party_id": g.party.id, "relationship_id": relationship.id},
+        "catalog": shown,
+        "search": search,
+        "conditions": conditions,
+        "free_from": order_conditions(0, conditions).free_delivery_from,
+        **place,
     }
 
 
