@@ -14,12 +14,14 @@ from peewee import JOIN
 from .addresses import default_address
 from .base import NotFound, Page
 from .catalog import LANGUAGES, Product, ProductText, products_page, texts_of
+from .delivery_dates import Slot, earliest_delivery
 from .identifiers import normalise_vat
 from .parties import Party
 from .price_lists import CategoryCode, lists_for
 from .pricing import Discounts, Quote, quote
 from .product_codes import codes_for, matching_products
-from .relationships import CustomerGroup, Relationship, _row_id, may_order
+from .relationships import CustomerGroup, Relationship, _row_id, effective_terms, may_order
+from .schedules import DeliverySchedule, rules_of, supplier_now
 from .tax import MissingRate, TaxDecision, decide, rate_for
 from .vat_classes import VatClass, class_rates
 
@@ -133,32 +135,20 @@ def client_catalog_link(supplier: Party, relationship_id) -> Relationship:
     return found
 
 
-def catalog_for(
-    relationship: Relationship, language: str, *, search: str = "", page=1, per_page: int = 24
-) -> Catalog:
-    """One page of the supplier's catalog as this client's buyers see it."""
-    supplier, customer = relationship.supplier, relationship.customer  # joined: catalog_link
+def _priced(
+    relationship: Relationship, products: list, language: str, decision: TaxDecision
+) -> list[PricedProduct]:
+    """Each product with its text in the reader's language, its own code and its price for
+    this client (a bounded number of queries for any number of products)."""
+    supplier, customer = relationship.supplier, relationship.customer
     group = relationship.group if relationship.group_id else None
-    decision, country = tax_decision(relationship, supplier, customer)
-    gross = customer.customer_type == "consumer"
-    category_id = relationship.category_id
-    listing = products_page(
-        supplier,
-        search=search,
-        active=True,
-        page=page,
-        per_page=per_page,
-        also_matching=(lambda pattern: matching_products(category_id, pattern))
-        if category_id
-        else None,
-    )
-    products = listing.items
     own = supplier.language if supplier.language in LANGUAGES else "en"
     texts = texts_of(products, language if language in LANGUAGES else own, own)
-    own_codes = codes_for(category_id, [p.id for p in products])
+    own_codes = codes_for(relationship.category_id, [p.id for p in products])
     lists = lists_for(relationship, group, [p.id for p in products])
     classes, rates = class_rates(supplier, decision.country) if products else ({}, {})
     discounts = discounts_of(relationship, supplier, customer, group)
+    gross = customer.customer_type == "consumer"
     priced = []
     for product in products:
         try:
@@ -184,6 +174,74 @@ def catalog_for(
                 own_codes.get(product.id),
             )
         )
+    return priced
+
+
+@dataclass
+class ProductView:
+    """One product as this client's buyers see it, with its earliest delivery (F33)."""
+
+    item: PricedProduct
+    tax: TaxDecision
+    gross: bool
+    earliest: Slot | None  # None: no schedule, or no date in the horizon
+    schedule: DeliverySchedule | None
+
+
+def product_for(relationship: Relationship, product_id, language: str) -> ProductView:
+    """One active product of the supplier, priced for this client, with the earliest delivery
+    its schedule (and the product's availability schedule) allow; NotFound otherwise."""
+    supplier = relationship.supplier
+    found = Product.get_or_none(
+        Product.id == _row_id(product_id),
+        Product.supplier == supplier,
+        Product.active == True,  # noqa: E712
+    )
+    if found is None:
+        raise NotFound(_l("This product does not exist."))
+    decision, _country = tax_decision(relationship, supplier, relationship.customer)
+    item = _priced(relationship, [found], language, decision)[0]
+    schedule_id = effective_terms(relationship, supplier).schedule_id.value
+    schedule = (
+        DeliverySchedule.get_or_none(
+            DeliverySchedule.id == schedule_id, DeliverySchedule.party == supplier
+        )
+        if schedule_id
+        else None
+    )
+    earliest = None
+    if schedule is not None:
+        product_rules = rules_of(found.schedule) if found.schedule_id else None
+        earliest = earliest_delivery(rules_of(schedule), supplier_now(supplier), product_rules)
+    return ProductView(
+        item=item,
+        tax=decision,
+        gross=relationship.customer.customer_type == "consumer",
+        earliest=earliest,
+        schedule=schedule,
+    )
+
+
+def catalog_for(
+    relationship: Relationship, language: str, *, search: str = "", page=1, per_page: int = 24
+) -> Catalog:
+    """One page of the supplier's catalog as this client's buyers see it."""
+    supplier, customer = relationship.supplier, relationship.customer  # joined: catalog_link
+    group = relationship.group if relationship.group_id else None
+    decision, country = tax_decision(relationship, supplier, customer)
+    gross = customer.customer_type == "consumer"
+    category_id = relationship.category_id
+    listing = products_page(
+        supplier,
+        search=search,
+        active=True,
+        page=page,
+        per_page=per_page,
+        also_matching=(lambda pattern: matching_products(category_id, pattern))
+        if category_id
+        else None,
+    )
+    priced = _priced(relationship, listing.items, language, decision)
     return Catalog(
         relationship=relationship,
         supplier=supplier,

@@ -139,3 +139,34 @@ def test_another_companys_relationship_answers_404(client, login, world):
     _other, _other_buyer, other_link = world["client_of"]()
     login(buyer)
     assert client.get(catalog_url(customer, other_link)).status_code == 404
+
+
+def test_a_product_page_says_where_the_price_came_from_and_the_earliest_delivery(
+    client, login, world
+):
+    from models.schedules import create_schedule
+
+    customer, buyer, link = world["client_of"]()
+    schedule = create_schedule(
+        world["admin"],
+        world["supplier"],
+        name="Daily",
+        working_days=[1, 2, 3, 4, 5, 6, 7],
+        cutoff=None,
+        lead_days=2,
+    )
+    link.schedule = schedule
+    link.save()
+    login(buyer)
+    listing = client.get(catalog_url(customer, link)).get_data(as_text=True)
+    url = f"/p/{customer.id}/suppliers/{link.id}/catalog/{world['coffee'].id}"
+    assert f'href="{url}"' in listing
+    page = text_of(client.get(url))
+    assert "Coffee" in page and "€10.00 excl. VAT" in page and "List price: €10.00" in page
+    assert "it can be delivered at the earliest on" in page
+    # an inactive product, or another supplier's, is not there
+    from models.catalog import Product
+
+    old = Product.get(Product.sku == "OLD-1")
+    assert client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog/{old.id}").status_code == 404
+    assert client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog/999999").status_code == 404

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
-from models.buyer_catalog import catalog_for, catalog_link
+from models.buyer_catalog import catalog_for, catalog_link, product_for
 from models.catalog_terms import conditions_for
 from models.messages import unread_counts
 from models.pricing import order_conditions
@@ -106,6 +106,20 @@ def catalog(party_id, relationship_id):
     if not isinstance(state, dict):
         return state  # the rows alone, for a search or a page link
     return _render(relationship, tab="catalog", **state)
+
+
+@bp.route("/<int:relationship_id>/catalog/<int:product_id>")
+@member("employee")
+def product(party_id, relationship_id, product_id):
+    """One product at this company's price, with where the price came from and when it can
+    be delivered at the earliest."""
+    try:
+        relationship = catalog_link(g.party, relationship_id)
+        locale = get_locale()
+        shown = product_for(relationship, product_id, locale.language if locale else "en")
+    except NotFound:
+        abort(404)
+    return _render(relationship, tab="catalog", product_view=shown)
 
 
 def catalog_state(relationship, endpoint: str):

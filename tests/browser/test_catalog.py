@@ -49,6 +49,10 @@ def test_a_buyer_searches_the_catalog_and_reads_the_price_breakdown(page, live_s
     expect(steps.first).to_be_visible()
     expect(item).to_contain_text("Horeca 2027")  # the group's price list
     expect(page.locator('[data-testid="tax-regime"]')).to_contain_text("reverse-charged")
+    item.locator(".catalog-name a").click()  # the product's own page
+    page.wait_for_url(re.compile(r"/catalog/\d+$"))
+    expect(page.locator('[data-testid="product-page"]')).to_contain_text("KOF-ESP-1")
+    expect(page.locator('[data-testid="earliest-delivery"]')).to_contain_text("at the earliest")
 
 
 def test_the_catalog_on_a_tablet(tablet_page, live_server):
