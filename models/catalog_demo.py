@@ -256,3 +256,9 @@ def add_demo(parties: dict, users: dict) -> None:
         Party.id == brouwer.id
     ).execute()
     OrderDiscount.create(supplier=brouwer, from_minor=50_000, discount_bp=200)
+    # a consumer who sees gross prices (Jan de Vries, NL) and an export client (Thistle &
+    # Thyme, GB: no VAT) buy from Brouwer too
+    from .relationships_demo import _connect
+
+    _connect(anne, brouwer, parties["devries"], users["jan.devries@example.net"])
+    _connect(anne, brouwer, parties["thistle"], users["thistle@example.com"])
