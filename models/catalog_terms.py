@@ -146,7 +146,7 @@ def update_catalog_terms(
             if start in (None, "") or discount in (None, ""):
                 raise DomainError(_l("Enter both the order value and the discount."), field)
             start_minor = check_amount(start, currency, field)
-            bp = _field_bp(discount, field)
+            bp = _field_bp(discount, f"{field}_percent")
             if start_minor in tiers:
                 raise DomainError(_l("Each order value once."), field)
             tiers[start_minor] = bp

@@ -83,6 +83,8 @@ def name_and_code(values: dict) -> tuple[str, str]:
     price lists)."""
     name = clean_text(values.get("name"), 120)
     code = clean_text(values.get("code"), 40).upper()
+    if len(code) > 40:  # "ß" becomes "SS"
+        raise DomainError(_l("Use at most 40 characters."), "code")
     if not name:
         raise DomainError(_l("Enter a name."), "name")
     if not code:

@@ -210,6 +210,7 @@ def mask_iban(iban: str) -> str:
 
 # A sensible bound for amounts such as a minimum order value or a credit limit.
 MAX_AMOUNT = Decimal("1000000000")  # a billion in the party's currency is no real default
+MAX_MINOR = 2**31 - 1  # what an INTEGER column holds: 21,474,836.47 in a currency with cents
 
 
 def check_amount(amount: Decimal | None, currency: str, field: str) -> int | None:
@@ -230,7 +231,10 @@ def check_amount(amount: Decimal | None, currency: str, field: str) -> int | Non
             digits=digits,
             currency=currency,
         )
-    return to_minor(amount, currency)
+    minor = to_minor(amount, currency)
+    if minor > MAX_MINOR:  # the columns are 32-bit integers (PostgreSQL INTEGER)
+        raise DomainError(_l("This amount is too large."), field)
+    return minor
 
 
 def clean_text(value, max_length: int) -> str:

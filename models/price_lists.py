@@ -228,14 +228,15 @@ def _surcharge_bp(value, field: str = "surcharge") -> int | None:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise DomainError(_l("Enter a percentage, for example 2.5."), field) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise DomainError(_l("Use at most two decimals for a percentage."), field)
-    basis_points = int(amount * 100)
-    if basis_points < MIN_SURCHARGE_BP:
+    if not amount.is_finite():
+        raise DomainError(_l("Enter a percentage, for example 2.5."), field)
+    if amount < Decimal(MIN_SURCHARGE_BP) / 100:  # compared as typed: 1E+999999 too
         raise DomainError(_l("A surcharge lies above -100 %."), field)
-    if basis_points > MAX_SURCHARGE_BP:
+    if amount > Decimal(MAX_SURCHARGE_BP) / 100:
         raise DomainError(_l("A surcharge lies below 1,000 %."), field)
-    return basis_points
+    if amount.as_tuple().exponent < -2:
+        raise DomainError(_l("Use at most two decimals for a percentage."), field)
+    return int(amount * 100)
 
 
 def _list_values(values: dict, kind: str) -> dict:
@@ -248,7 +249,7 @@ def _list_values(values: dict, kind: str) -> dict:
     return {
         "name": name,
         "code": code,
-        "code_key": code.casefold(),
+        "code_key": code.casefold()[:40],
         "surcharge_bp": surcharge if kind == "cost_plus" else None,
     }
 

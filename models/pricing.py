@@ -160,11 +160,9 @@ def base_price(
             steps.append(
                 Step(
                     "cost_plus",
-                    _l(
-                        "Price list “%(name)s”: purchase price plus %(surcharge)s %%",
-                        name=terms.name,
-                        surcharge=percent_text(terms.surcharge_bp),
-                    ),
+                    # the buyer's breakdown names the list, not the surcharge: with it, the
+                    # supplier's purchase price could be worked out
+                    _l("Price list “%(name)s”", name=terms.name),
                     unit,
                 )
             )

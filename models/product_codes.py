@@ -93,7 +93,7 @@ def set_category_codes(actor: User, supplier: Party, product_id, codes: dict) ->
             if code:
                 taken = CategoryCode.select().where(
                     CategoryCode.category == category_id,
-                    CategoryCode.code_key == code.casefold(),
+                    CategoryCode.code_key == code.casefold()[:60],
                     CategoryCode.product != product,
                 )
                 if taken.exists():
@@ -101,14 +101,14 @@ def set_category_codes(actor: User, supplier: Party, product_id, codes: dict) ->
             if row and not code:
                 row.delete_instance()
             elif row:
-                row.code, row.code_key, row.description = code, code.casefold(), description
+                row.code, row.code_key, row.description = code, code.casefold()[:60], description
                 row.save()
             else:
                 CategoryCode.create(
                     category=category_id,
                     product=product,
                     code=code,
-                    code_key=code.casefold(),
+                    code_key=code.casefold()[:60],
                     description=description,
                 )
             changes = audit.diff(

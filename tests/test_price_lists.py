@@ -156,3 +156,47 @@ def test_assigned_to_a_group_the_catalog_follows(client, login, shop, make_party
     login(buyer)
     page = text_of(client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog"))
     assert "€7.00 excl. VAT" in page and "Free delivery for your group" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "cost_plus", "surcharge": "1E+999999"}, "surcharge"),
+        ({"kind": "fixed", "surcharge": "-1E+999999"}, "surcharge"),
+        ({"code": "ß" * 40}, "code"),
+    ],
+)
+def test_absurd_list_input_answers_422_not_500(client, login, shop, data, field):
+    party, admin, _coffee = shop
+    login(admin)
+    response = new_list(client, party, **data)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert PriceList.select().count() == 0
+
+
+def test_an_amount_beyond_what_the_columns_hold_is_refused(client, login, shop):
+    party, admin, _coffee = shop
+    login(admin)
+    new_list(client, party)
+    price_list = PriceList.get(PriceList.supplier == party)
+    url = f"/p/{party.id}/price-lists/{price_list.id}/entries"
+    response = client.post(url, data={"sku": "KOF-1", "min_quantity": "1", "price": "25000000"})
+    assert response.status_code == 422 and "too large" in text_of(response)
+    product = client.post(
+        f"/p/{party.id}/products/",
+        data={"sku": "BIG-1", "name_en": "Big", "list_price": "21474837"},
+    )
+    assert product.status_code == 422
+
+
+def test_a_price_list_saved_without_its_version_is_stale(client, login, shop):
+    party, admin, _coffee = shop
+    login(admin)
+    new_list(client, party)
+    price_list = PriceList.get(PriceList.supplier == party)
+    answer = client.post(
+        f"/p/{party.id}/price-lists/{price_list.id}", data={"name": "Other", "code": "HOR"}
+    )
+    assert answer.status_code == 409
+    assert PriceList.get_by_id(price_list.id).name == "Horeca"

@@ -54,6 +54,13 @@ def test_a_supervisor_sees_the_clients_prices_under_a_banner_and_it_is_audited(
     )
     assert "<html" not in rows.get_data(as_text=True) and "Coffee" in rows.get_data(as_text=True)
     assert AuditEntry.select().where(AuditEntry.action == "view_as").count() == 1
+    # ... but the rows alone never read the catalog unrecorded: with no recent opening, they count
+    AuditEntry.delete().execute()
+    client.get(
+        f"/p/{supplier.id}/clients/{link.id}/view-as?page=1",
+        headers={"HX-Request": "true", "HX-Target": "catalog-rows"},
+    )
+    assert AuditEntry.select().where(AuditEntry.action == "view_as").count() == 1
 
 
 def test_employees_and_other_suppliers_may_not(client, login, shop, make_party, make_member):

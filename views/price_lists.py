@@ -129,7 +129,7 @@ def update(party_id, list_id):
                 current_user._get_current_object(),
                 g.party,
                 row.id,
-                form.version.data,
+                form.version.data or "",  # a missing version is stale too
                 name=form.name.data,
                 code=form.code.data,
                 surcharge=form.surcharge.percent,

@@ -205,7 +205,7 @@ def update(party_id, product_id):
                 current_user._get_current_object(),
                 g.party,
                 product.id,
-                form.version.data,
+                form.version.data or "",  # a missing version is stale too
                 **_values(form),
             )
         except StaleForm as refusal:
@@ -298,7 +298,7 @@ def update_terms(party_id):
             update_catalog_terms(
                 current_user._get_current_object(),
                 g.party,
-                version=form.version.data,
+                version=form.version.data or "",
                 discount_rule=form.discount_rule.data,
                 business_discount=form.business_discount.percent,
                 consumer_discount=form.consumer_discount.percent,
