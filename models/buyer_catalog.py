@@ -6,12 +6,12 @@ explanation. A page of products is priced in a bounded number of queries (no que
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
-from .addresses import default_address
+from .addresses import Address, default_address
 from .base import NotFound, Page
 from .catalog import LANGUAGES, Product, ProductText, products_page, texts_of
 from .delivery_dates import Slot, earliest_delivery
@@ -22,6 +22,7 @@ from .pricing import Discounts, Quote, quote
 from .product_codes import codes_for, matching_products
 from .relationships import CustomerGroup, Relationship, _row_id, effective_terms, may_order
 from .schedules import DeliverySchedule, rules_of, supplier_now
+from .sections import below, product_filter, section_tree, visible_to
 from .tax import MissingRate, TaxDecision, decide, rate_for
 from .vat_classes import VatClass, class_rates
 
@@ -44,6 +45,8 @@ class Catalog:
     gross: bool
     page: Page  # of PricedProduct
     refusal: object  # why ordering is unavailable (may_order), or None
+    sections: list = field(default_factory=list)  # the sections this client sees, tree order
+    section: int | None = None  # the section shown, if one is chosen
 
 
 def _valid_vat(customer: Party) -> bool:
@@ -62,7 +65,11 @@ def tax_decision(
 ) -> tuple[TaxDecision, str]:
     """The tax rule of this client's deliveries: from its default delivery address (else its
     own country), with the relationship's override."""
-    address = default_address(customer, "delivery")
+    if getattr(relationship, "address_read", False):  # _joined_link read it already
+        address = getattr(relationship, "delivery_address", None)
+        address = address if address is not None and address.id is not None else None
+    else:
+        address = default_address(customer, "delivery")
     country = address.country if address else customer.country
     override_class = None
     if relationship.vat_override == "class" and relationship.vat_override_class_id:
@@ -97,8 +104,8 @@ def discounts_of(relationship: Relationship, supplier: Party, customer: Party, g
 
 def _joined_link(*where) -> Relationship | None:
     Supplier, Customer = Party.alias(), Party.alias()
-    return (
-        Relationship.select(Relationship, Supplier, Customer, CustomerGroup)
+    found = (
+        Relationship.select(Relationship, Supplier, Customer, CustomerGroup, Address)
         .join(Supplier, on=(Relationship.supplier == Supplier.id), attr="supplier")
         .switch(Relationship)
         .join(Customer, on=(Relationship.customer == Customer.id), attr="customer")
@@ -109,9 +116,23 @@ def _joined_link(*where) -> Relationship | None:
             on=(Relationship.group == CustomerGroup.id),
             attr="group",
         )
+        .switch(Relationship)
+        .join(
+            Address,
+            JOIN.LEFT_OUTER,
+            on=(
+                (Address.party == Relationship.customer)
+                & (Address.kind == "delivery")
+                & (Address.is_default == True)  # noqa: E712
+            ),
+            attr="delivery_address",
+        )
         .where(Relationship.status == "connected", *where)
         .first()
     )
+    if found is not None:
+        found.address_read = True  # the client's default delivery address came with it
+    return found
 
 
 def catalog_link(customer: Party, relationship_id) -> Relationship:
@@ -197,7 +218,12 @@ def product_for(relationship: Relationship, product_id, language: str) -> Produc
         Product.supplier == supplier,
         Product.active == True,  # noqa: E712
     )
-    if found is None:
+    tree = section_tree(supplier)
+    condition = product_filter(tree, visible_to(tree, relationship.group_id), None)
+    if found is None or (
+        condition is not None
+        and not Product.select().where(Product.id == found.id, condition).exists()
+    ):
         raise NotFound(_l("This product does not exist."))
     decision, _country = tax_decision(relationship, supplier, relationship.customer)
     item = _priced(relationship, [found], language, decision)[0]
@@ -223,14 +249,29 @@ def product_for(relationship: Relationship, product_id, language: str) -> Produc
 
 
 def catalog_for(
-    relationship: Relationship, language: str, *, search: str = "", page=1, per_page: int = 24
+    relationship: Relationship,
+    language: str,
+    *,
+    search: str = "",
+    page=1,
+    per_page: int = 24,
+    section=None,
 ) -> Catalog:
-    """One page of the supplier's catalog as this client's buyers see it."""
+    """One page of the supplier's catalog as this client's buyers see it (in one section and
+    those inside it, when given: a section the client does not see is NotFound)."""
     supplier, customer = relationship.supplier, relationship.customer  # joined: catalog_link
     group = relationship.group if relationship.group_id else None
     decision, country = tax_decision(relationship, supplier, customer)
     gross = customer.customer_type == "consumer"
     category_id = relationship.category_id
+    tree = section_tree(supplier)
+    visible = visible_to(tree, relationship.group_id)
+    chosen = None
+    if section not in (None, ""):
+        wanted = _row_id(section)
+        if wanted not in visible:
+            raise NotFound(_l("This section does not exist."))
+        chosen = below(tree, wanted) & visible
     listing = products_page(
         supplier,
         search=search,
@@ -240,6 +281,7 @@ def catalog_for(
         also_matching=(lambda pattern: matching_products(category_id, pattern))
         if category_id
         else None,
+        only=product_filter(tree, visible, chosen),
     )
     priced = _priced(relationship, listing.items, language, decision)
     return Catalog(
@@ -251,4 +293,6 @@ def catalog_for(
         gross=gross,
         page=Page(priced, listing.number, listing.per_page, listing.total),
         refusal=may_order(relationship),
+        sections=[node for node in tree if node.id in visible],
+        section=_row_id(section) if chosen is not None else None,
     )

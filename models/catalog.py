@@ -213,6 +213,7 @@ def products_page(
     page: int = 1,
     per_page=25,
     also_matching=None,
+    only=None,
 ) -> Page:
     """A page of the supplier's products by name (in the supplier's language). A search looks
     in the SKU and every name, and in `also_matching(pattern)` (a subquery of product ids, e.g.
@@ -227,6 +228,8 @@ def products_page(
         query = query.where(matched)
     if active is not None:
         query = query.where(Product.active == active)
+    if only is not None:  # e.g. the sections a client sees
+        query = query.where(only)
     return Page.of(
         lambda: query.select(fn.COUNT(SQL("*"))).scalar(),
         lambda limit, offset: list(

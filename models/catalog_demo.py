@@ -262,3 +262,25 @@ def add_demo(parties: dict, users: dict) -> None:
 
     _connect(anne, brouwer, parties["devries"], users["jan.devries@example.net"])
     _connect(anne, brouwer, parties["thistle"], users["thistle@example.com"])
+    # catalog sections (F19, F25): the horeca supplies only for the Horeca group
+    from .sections import create_section, set_product_sections
+
+    horeca_group = CustomerGroup.get(CustomerGroup.supplier == brouwer, CustomerGroup.code == "HOR")
+    drinks = create_section(anne, brouwer, name="Koffie en thee")
+    fresh = create_section(anne, brouwer, name="Zuivel en bakkerij")
+    supplies = create_section(
+        anne, brouwer, name="Horecabenodigdheden", group_ids=[horeca_group.id]
+    )
+    for sku, section in (
+        ("KOF-ESP-1", drinks),
+        ("KOF-FIL-1", drinks),
+        ("THE-GRN-20", drinks),
+        ("THE-ZWT-20", drinks),
+        ("MLK-VOL-1", fresh),
+        ("MLK-HAV-1", fresh),
+        ("CRS-BTR-40", fresh),
+        ("BKR-PAP-1000", supplies),
+        ("SRV-WIT-500", supplies),
+        ("SUI-STK-500", supplies),
+    ):
+        set_product_sections(anne, brouwer, products[sku].id, [section.id])

@@ -30,6 +30,7 @@ from .forms.company import amount_text
 from .forms.fields import field_error
 from .forms.products import CatalogTermsForm, ProductForm, category_codes_form
 from .htmx import page_or_block, redirect_to
+from .sections import product_sections_form
 
 bp = Blueprint("products", __name__, url_prefix="/p/<int:party_id>/products")
 
@@ -109,6 +110,7 @@ def _form_page(form, product=None, status=200, error=None, codes=None, codes_err
         error=error,
         categories=categories,
         codes_form=codes_form,
+        sections_form=product_sections_form(product) if product else None,
         codes_error=codes_error,
         product_languages=LANGUAGES,
         own_language=g.party.language if g.party.language in LANGUAGES else "en",

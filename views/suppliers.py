@@ -128,16 +128,22 @@ def catalog_state(relationship, endpoint: str):
     the buyer's Catalog tab and the supplier's view as client (F47), on `endpoint`."""
     search = (request.args.get("q") or "").strip()[:100]
     locale = get_locale()
-    shown = catalog_for(
-        relationship,
-        locale.language if locale else "en",
-        search=search,
-        page=request.args.get("page", 1),
-    )
+    try:
+        shown = catalog_for(
+            relationship,
+            locale.language if locale else "en",
+            search=search,
+            page=request.args.get("page", 1),
+            section=request.args.get("section") or None,
+        )
+    except NotFound:
+        abort(404)  # a section this client does not see
     place = {
         "catalog_endpoint": endpoint,
         "catalog_args": {"party_id": g.party.id, "relationship_id": relationship.id},
     }
+    if shown.section is not None:
+        place["catalog_args"]["section"] = shown.section
     if block_for(None, {"catalog-rows": "catalog_rows"}):
         return page_or_block(
             "suppliers/_catalog.html",

@@ -96,3 +96,16 @@ def test_an_admin_views_the_catalog_as_a_client_and_leaves_in_one_click(page, li
     expect(page.locator('[data-testid="own-code"]').first).to_be_visible()
     page.locator('[data-testid="view-as-exit"]').click()
     page.wait_for_url(client_url)
+
+
+def test_a_buyer_browses_a_section(page, live_server):
+    sign_in(page, live_server, "buyer@example.com")  # Café Lumière: in the Horeca group
+    page.goto(f"{live_server}/p/4/suppliers/")
+    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    page.locator('[data-testid="tab-catalog"]').click()
+    nav = page.locator('[data-testid="section-nav"]')
+    nav.get_by_role("link", name="Horecabenodigdheden").click()  # the group's own section
+    page.wait_for_url(re.compile(r"section=\d+"))
+    items = page.locator('[data-testid="catalog-item"]')
+    expect(items).to_have_count(3)
+    expect(page.locator('[data-testid="catalog-item"]', has_text="BKR-PAP-1000")).to_be_visible()

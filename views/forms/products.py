@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.catalog import LANGUAGES, UNIT_LABELS, UNITS
 from models.catalog_terms import MAX_ORDER_DISCOUNTS
@@ -127,3 +136,26 @@ class PriceEntryForm(PortalForm):
     def __init__(self, *args, currency: str = "EUR", **kwargs):
         super().__init__(*args, **kwargs)
         self.money_currency = currency
+
+
+class SectionForm(PortalForm):
+    """A catalog section: its name, the section it sits in, the groups it is limited to."""
+
+    version = HiddenField()
+    name = StringField(_l("Name"), [Length(max=120)], filters=[strip])
+    parent = SelectField(_l("Inside section"), validate_choice=False)
+    groups = SelectMultipleField(
+        _l("Only for these groups"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+
+class ProductSectionsForm(PortalForm):
+    sections = SelectMultipleField(
+        _l("Sections"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )

@@ -1,0 +1,271 @@
+"""Catalog sections (F19, F25): a supplier's tree of sections (Beverages › Coffee); a product
+sits in any number of them; a section can be limited to chosen customer groups. A buyer sees a
+section when it is open to everyone or to the client's group, and its parent is seen too; a
+product in sections is seen when one of them is, a product in none is seen by everyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from peewee import JOIN
+
+from . import audit
+from .base import DomainError, NotFound, check_version, retrying, transaction
+from .catalog import (
+    LANGUAGES,
+    Product,
+    ProductSection,
+    Section,
+    SectionGroup,
+    SectionText,
+    product_of,
+)
+from .identifiers import clean_text
+from .parties import Party, User
+from .relationship_verbs import _require
+from .relationships import CustomerGroup, _row_id
+
+STALE = _l(
+    "Someone else changed this section meanwhile; the saved values are shown. "
+    "Save again to overwrite them."
+)
+CYCLE = _l("A section cannot sit inside itself or one of its own subsections.")
+
+audit.AREA_LABELS["section"] = _l("Catalog sections")
+audit.register_fields(
+    {
+        "section.name": _l("Name"),
+        "section.parent": _l("Inside section"),
+        "section.groups": _l("Only for these groups"),
+        "product.sections": _l("Sections"),
+    }
+)
+
+
+@dataclass
+class SectionNode:
+    id: int
+    parent_id: int | None
+    name: str
+    version: int
+    group_ids: set[int] = field(default_factory=set)
+    depth: int = 0
+
+
+def _language(supplier: Party) -> str:
+    return supplier.language if supplier.language in LANGUAGES else "en"
+
+
+def section_tree(supplier: Party) -> list[SectionNode]:
+    """The supplier's sections in tree order (a parent before its children, by name), each
+    with its name in the supplier's language and the groups it is limited to: one query."""
+    query = (
+        Section.select(
+            Section.id, Section.parent, Section.version, SectionText.name, SectionGroup.group
+        )
+        .join(
+            SectionText,
+            JOIN.LEFT_OUTER,
+            on=(
+                (SectionText.section == Section.id) & (SectionText.language == _language(supplier))
+            ),
+        )
+        .switch(Section)
+        .join(SectionGroup, JOIN.LEFT_OUTER, on=(SectionGroup.section == Section.id))
+        .where(Section.supplier == supplier)
+    )
+    nodes: dict[int, SectionNode] = {}
+    for section_id, parent_id, version, name, group_id in query.tuples():
+        node = nodes.setdefault(section_id, SectionNode(section_id, parent_id, name or "", version))
+        if group_id:
+            node.group_ids.add(group_id)
+    children: dict[int | None, list[SectionNode]] = {}
+    for node in nodes.values():
+        children.setdefault(node.parent_id, []).append(node)
+    ordered: list[SectionNode] = []
+
+    def walk(parent, depth):
+        for node in sorted(children.get(parent, []), key=lambda n: (n.name.casefold(), n.id)):
+            node.depth = depth
+            ordered.append(node)
+            walk(node.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def visible_to(tree: list[SectionNode], group_id: int | None) -> set[int]:
+    """The sections a client of this group sees: open to everyone or to its group, inside a
+    section it sees (tree order puts parents first)."""
+    seen: set[int] = set()
+    for node in tree:
+        open_here = not node.group_ids or (group_id is not None and group_id in node.group_ids)
+        if open_here and (node.parent_id is None or node.parent_id in seen):
+            seen.add(node.id)
+    return seen
+
+
+def below(tree: list[SectionNode], section_id: int) -> set[int]:
+    """A section and every section inside it."""
+    found = {section_id}
+    for node in tree:  # parents come first
+        if node.parent_id in found:
+            found.add(node.id)
+    return found
+
+
+def product_filter(tree: list[SectionNode], visible: set[int], chosen: set[int] | None):
+    """A peewee condition on Product: in one of the chosen sections, else seen by the client
+    (in no section, or in a visible one). None when nothing needs filtering."""
+    if chosen is not None:
+        return Product.id.in_(
+            ProductSection.select(ProductSection.product).where(
+                ProductSection.section.in_(sorted(chosen))
+            )
+        )
+    hidden = {node.id for node in tree} - visible
+    if not hidden:
+        return None
+    in_any = ProductSection.select(ProductSection.product)
+    return Product.id.not_in(in_any) | Product.id.in_(
+        ProductSection.select(ProductSection.product).where(
+            ProductSection.section.in_(sorted(visible) or [0])
+        )
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _own_groups(supplier: Party, group_ids) -> set[int]:
+    wanted = {_row_id(g) for g in group_ids or () if str(g).strip()}
+    if not wanted:
+        return set()
+    own = {
+        g.id
+        for g in CustomerGroup.select(CustomerGroup.id).where(
+            CustomerGroup.supplier == supplier, CustomerGroup.id.in_(sorted(wanted))
+        )
+    }
+    if own != wanted:
+        raise DomainError(_l("Choose among your customer groups."), "groups")
+    return own
+
+
+def _parent(supplier: Party, parent_id, own_id=None) -> int | None:
+    if parent_id in (None, "", 0, "0"):
+        return None
+    tree = {n.id: n for n in section_tree(supplier)}
+    wanted = _row_id(parent_id)
+    if wanted not in tree:
+        raise DomainError(_l("Choose one of your sections."), "parent")
+    step = wanted
+    while step is not None:  # walk up from the new parent: meeting ourselves is a cycle
+        if step == own_id:
+            raise DomainError(CYCLE, "parent")
+        step = tree[step].parent_id
+    return wanted
+
+
+def _name(value) -> str:
+    name = clean_text(value, 120)
+    if not name:
+        raise DomainError(_l("Enter a name."), "name")
+    return name
+
+
+@retrying
+def create_section(actor: User, supplier: Party, *, name, parent_id=None, group_ids=()) -> Section:
+    """A new section (supervisors and admins)."""
+    name = _name(name)
+    with transaction(lock=supplier):
+        _require(actor, supplier, "supervisor")
+        parent = _parent(supplier, parent_id)
+        groups = _own_groups(supplier, group_ids)
+        section = Section.create(supplier=supplier, parent=parent)
+        SectionText.create(section=section, language=_language(supplier), name=name)
+        for group_id in sorted(groups):
+            SectionGroup.create(section=section, group=group_id)
+        audit.record(
+            actor,
+            supplier,
+            "section",
+            "create",
+            name,
+            [{"field": "section.name", "old": None, "new": name}],
+        )
+    return section
+
+
+@retrying
+def update_section(
+    actor: User, supplier: Party, section_id, version, *, name, parent_id=None, group_ids=()
+):
+    """Rename, move or limit a section; a move inside its own subsections is refused."""
+    name = _name(name)
+    with transaction(lock=supplier):
+        _require(actor, supplier, "supervisor")
+        section = Section.get_or_none(
+            Section.id == _row_id(section_id), Section.supplier == supplier
+        )
+        if section is None:
+            raise NotFound(_l("This section does not exist."))
+        check_version(section, version, STALE)
+        parent = _parent(supplier, parent_id, section.id)
+        groups = _own_groups(supplier, group_ids)
+        text = SectionText.get_or_none(
+            SectionText.section == section, SectionText.language == _language(supplier)
+        )
+        old_groups = {
+            link.group_id for link in SectionGroup.select().where(SectionGroup.section == section)
+        }
+        before = {
+            "section.name": text.name if text else None,
+            "section.parent": section.parent_id,
+            "section.groups": sorted(old_groups),
+        }
+        after = {"section.name": name, "section.parent": parent, "section.groups": sorted(groups)}
+        changes = audit.diff(before, after)
+        if changes:
+            section.parent = parent
+            section.version += 1
+            section.save()
+            if text:
+                text.name = name
+                text.save()
+            else:
+                SectionText.create(section=section, language=_language(supplier), name=name)
+            SectionGroup.delete().where(SectionGroup.section == section).execute()
+            for group_id in sorted(groups):
+                SectionGroup.create(section=section, group=group_id)
+            audit.record(actor, supplier, "section", "update", name, changes)
+    return section
+
+
+def sections_of_product(product: Product) -> set[int]:
+    return {
+        link.section_id for link in ProductSection.select().where(ProductSection.product == product)
+    }
+
+
+@retrying
+def set_product_sections(actor: User, supplier: Party, product_id, section_ids) -> Product:
+    """Put a product in exactly these sections of the supplier."""
+    with transaction(lock=supplier):
+        _require(actor, supplier, "supervisor")
+        product = product_of(supplier, product_id)
+        own = {node.id for node in section_tree(supplier)}
+        wanted = {_row_id(s) for s in section_ids or () if str(s).strip()}
+        if not wanted <= own:
+            raise DomainError(_l("Choose one of your sections."), "sections")
+        current = sections_of_product(product)
+        if wanted != current:
+            ProductSection.delete().where(ProductSection.product == product).execute()
+            for section_id in sorted(wanted):
+                ProductSection.create(product=product, section=section_id)
+            changes = audit.diff(
+                {"product.sections": sorted(current)}, {"product.sections": sorted(wanted)}
+            )
+            audit.record(actor, supplier, "product", "update", product.sku, changes)
+    return product
