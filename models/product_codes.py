@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from . import audit
-from .base import DomainError, retrying, transaction
-from .catalog import Product, product_of
+from .base import DomainError, check_version, retrying, transaction
+from .catalog import STALE, Product, product_of
 from .identifiers import clean_text
 from .parties import Party, User
 from .price_lists import CategoryCode
@@ -62,9 +62,12 @@ def matching_products(category_id: int, pattern: str):
 
 
 @retrying
-def set_category_codes(actor: User, supplier: Party, product_id, codes: dict) -> Product:
+def set_category_codes(
+    actor: User, supplier: Party, product_id, codes: dict, version=None
+) -> Product:
     """Set the product's own code and description per customer category; an empty code removes
-    it. `codes` maps category id -> (code, description). Codes are unique per category."""
+    it. `codes` maps category id -> (code, description). Codes are unique per category. A form
+    loaded before another save of the product is refused (StaleForm)."""
     cleaned = {}
     for category_id, (code, description) in codes.items():
         code = clean_text(code, 61)
@@ -79,6 +82,8 @@ def set_category_codes(actor: User, supplier: Party, product_id, codes: dict) ->
     with transaction(lock=supplier):
         _require(actor, supplier, "supervisor")
         product = product_of(supplier, product_id)
+        check_version(product, version, STALE)
+        changed = False
         own = {c.id: c for c in categories_of(supplier)}
         existing = codes_of_product(product)
         for category_id, (code, description) in cleaned.items():
@@ -90,6 +95,7 @@ def set_category_codes(actor: User, supplier: Party, product_id, codes: dict) ->
             before = (row.code, row.description) if row else ("", "")
             if before == (code, description):
                 continue
+            changed = True
             if code:
                 taken = CategoryCode.select().where(
                     CategoryCode.category == category_id,
@@ -123,4 +129,7 @@ def set_category_codes(actor: User, supplier: Party, product_id, codes: dict) ->
                 f"{product.sku} · {own[category_id].name}",
                 changes,
             )
+        if changed:
+            product.version += 1
+            product.save(only=[Product.version])
     return product

@@ -141,24 +141,29 @@ def test_a_product_gets_its_own_code_per_customer_category(client, login, shop, 
     theirs = CustomerCategory.create(supplier=make_party(), name="X", code="X")
     login(admin)
     url = f"/p/{party.id}/products/{product.id}/codes"
+
+    def post(target, **data):
+        version = Product.get_by_id(target.id).version
+        return client.post(
+            f"/p/{party.id}/products/{target.id}/codes", data={"version": version, **data}
+        )
+
     page = client.get(f"/p/{party.id}/products/{product.id}/edit")
     assert f'name="code_{cafes.id}"' in page.get_data(as_text=True)
-    response = client.post(
-        url, data={f"code_{cafes.id}": "CL-1", f"description_{cafes.id}": "Appels"}
-    )
+    response = post(product, **{f"code_{cafes.id}": "CL-1", f"description_{cafes.id}": "Appels"})
     assert response.status_code == 303
     row = CategoryCode.get(CategoryCode.product == product)
     assert (row.code, row.description, row.category_id) == ("CL-1", "Appels", cafes.id)
     # the same code on another product of the category is refused on its field
-    taken = client.post(
-        f"/p/{party.id}/products/{other.id}/codes", data={f"code_{cafes.id}": "cl-1"}
-    )
+    taken = post(other, **{f"code_{cafes.id}": "cl-1"})
     assert taken.status_code == 422 and "already has this code" in text_of(taken)
-    # another supplier's category in the form is ignored (not a field of this form): nothing stored
-    client.post(url, data={f"code_{cafes.id}": "CL-1", f"code_{theirs.id}": "HACK"})
+    # another supplier's category in the form is ignored (not a field of this form)
+    post(product, **{f"code_{cafes.id}": "CL-1", f"code_{theirs.id}": "HACK"})
     assert CategoryCode.select().where(CategoryCode.category == theirs).count() == 0
+    # a form loaded before another save is stale, and shows the saved code
+    stale = client.post(url, data={"version": "1", f"code_{cafes.id}": "OLD"})
+    assert stale.status_code == 409 and 'value="CL-1"' in stale.get_data(as_text=True)
     # control characters are refused; an empty code removes it
-    bad = client.post(url, data={f"code_{cafes.id}": "CL\x002"})
-    assert bad.status_code == 422
-    assert client.post(url, data={f"code_{cafes.id}": ""}).status_code == 303
+    assert post(product, **{f"code_{cafes.id}": "CL\x002"}).status_code == 422
+    assert post(product, **{f"code_{cafes.id}": ""}).status_code == 303
     assert CategoryCode.select().count() == 0

@@ -92,6 +92,7 @@ def _codes_form(product, formdata=None):
     categories = categories_of(g.party)
     data = {}
     if product is not None and formdata is None:
+        data["version"] = str(product.version)
         for category_id, row in codes_of_product(product).items():
             data[f"code_{category_id}"] = row.code
             data[f"description_{category_id}"] = row.description
@@ -237,7 +238,19 @@ def codes(party_id, product_id):
             for c in categories
         }
         try:
-            set_category_codes(current_user._get_current_object(), g.party, product.id, values)
+            set_category_codes(
+                current_user._get_current_object(),
+                g.party,
+                product.id,
+                values,
+                version=form.version.data or "",  # a missing version is stale too
+            )
+        except StaleForm as refusal:
+            product = product_of(g.party, product.id)
+            fresh = ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
+            return _form_page(
+                _choices(fresh), product, 409, codes=_codes_form(product), codes_error=str(refusal)
+            )
         except DomainError as refusal:
             error = field_error(form, refusal)
         else:

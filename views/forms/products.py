@@ -73,7 +73,7 @@ for _code in LANGUAGES:
 
 def category_codes_form(categories, *args, **kwargs):
     """The form of a product's own codes, one code and description per customer category."""
-    fields = {}
+    fields = {"version": HiddenField()}
     for category in categories:
         fields[f"code_{category.id}"] = StringField(
             _l("Code for %(category)s", category=category.name), [Length(max=60)], filters=[strip]
