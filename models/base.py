@@ -370,3 +370,21 @@ class BulkInsert:
         if rows:
             cursor = db.cursor()
             cursor.executemany(self.sql, [self._params(values) for values in rows])
+
+
+# --- searching text ---------------------------------------------------------------------------
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for text anywhere in a value, casefolded; % _ and \\ match themselves
+    (use it with `contains`, which names the escape character)."""
+    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains(column, pattern: str):
+    """column ILIKE pattern ESCAPE '\\' -- the same on both databases (without ESCAPE, SQLite
+    takes the backslash literally and PostgreSQL as its default escape)."""
+    from peewee import OP, SQL, Expression, NodeList, Value
+
+    return Expression(column, OP.ILIKE, NodeList((Value(pattern), SQL("ESCAPE"), Value("\\"))))

@@ -30,6 +30,8 @@ from .base import (
     NotFound,
     Page,
     check_version,
+    contains,
+    like_pattern,
     retrying,
     transaction,
     unique_message,
@@ -199,12 +201,6 @@ def product_of(supplier: Party, product_id) -> Product:
     return found
 
 
-def _pattern(search: str) -> str:
-    return (
-        "%" + search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    )
-
-
 def products_page(
     supplier: Party,
     *,
@@ -221,8 +217,8 @@ def products_page(
     query = Product.select().where(Product.supplier == supplier)
     search = clean_text(search, 100)
     if search:
-        pattern = _pattern(search)
-        matched = Product.search_text**pattern
+        pattern = like_pattern(search)
+        matched = contains(Product.search_text, pattern)
         if also_matching is not None:
             matched = matched | Product.id.in_(also_matching(pattern))
         query = query.where(matched)

@@ -4,9 +4,9 @@ the supplier typed (requested_as) until the customer accepts."""
 
 from __future__ import annotations
 
-from peewee import JOIN, OP, SQL, Case, Expression, NodeList, Value, fn
+from peewee import JOIN, SQL, Case, fn
 
-from .base import Page
+from .base import Page, contains, like_pattern
 from .parties import Party
 from .prepared import prepared, prepared_page
 from .relationships import DELINQUENCY, CustomerCategory, CustomerGroup, Relationship
@@ -100,18 +100,13 @@ def _patterns(search: str) -> list[str]:
     words = [text]
     if (compact := text.replace(" ", "").replace(".", "")) != text and compact:
         words.append(compact)
-    escaped = (w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words)
-    return [f"%{w}%" for w in escaped]
+    return [like_pattern(w) for w in words]
 
 
 def _matching(patterns: list):
     condition = None
     for pattern in patterns:
-        match = Expression(
-            Relationship.search_text,
-            OP.ILIKE,
-            NodeList((Value(pattern), SQL("ESCAPE"), Value("\\"))),  # the same shape always
-        )
+        match = contains(Relationship.search_text, pattern)
         condition = match if condition is None else condition | match
     return condition
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from . import audit
-from .base import DomainError, check_version, retrying, transaction
+from .base import DomainError, check_version, contains, retrying, transaction
 from .catalog import STALE, Product, product_of
 from .identifiers import clean_text
 from .parties import Party, User
@@ -57,7 +57,8 @@ def matching_products(category_id: int, pattern: str):
     LIKE pattern (already casefolded and escaped)."""
     return CategoryCode.select(CategoryCode.product).where(
         CategoryCode.category == category_id,
-        (CategoryCode.code_key**pattern) | (fn.LOWER(CategoryCode.description) ** pattern),
+        contains(CategoryCode.code_key, pattern)
+        | contains(fn.LOWER(CategoryCode.description), pattern),
     )
 
 

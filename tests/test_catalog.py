@@ -142,3 +142,11 @@ def test_price_lists_of_a_page_of_products_resolve_in_one_query(supplier, make_p
     assert priced.net_line == 14_000 and priced.list_name == "Gold"
     fallback = quote(list_price_minor=1850, purchase_minor=1100, lists=resolved[products[4].id])
     assert (fallback.source, fallback.net_line) == ("cost_plus", 1320)  # 11.00 + 20 %
+
+
+def test_percent_and_underscore_in_a_search_match_themselves(supplier):
+    party, admin = supplier
+    create_product(admin, party, **{**VALUES, "sku": "A_1", "name_nl": "Melk 100% biologisch"})
+    create_product(admin, party, **{**VALUES, "sku": "AB1", "name_nl": "Melk 1000 liter"})
+    assert [p.sku for p in products_page(party, search="100%")] == ["A_1"]
+    assert [p.sku for p in products_page(party, search="a_1")] == ["A_1"]
