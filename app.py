@@ -129,11 +129,13 @@ def create_app(config: dict | None = None) -> Flask:
         client_groups,
         client_import,
         clients,
+        code_import,
         company,
         invitations,
         messages,
         parties,
         price_lists,
+        product_import,
         products,
         schedules,
         sections,
@@ -151,6 +153,8 @@ def create_app(config: dict | None = None) -> Flask:
         clients.bp,
         client_groups.bp,
         client_import.bp,
+        product_import.bp,
+        code_import.bp,
         products.bp,
         price_lists.bp,
         sections.bp,
@@ -208,9 +212,13 @@ def _template_context() -> dict:
     }
 
 
-# The request sizes of the endpoints that take a file. An import says "larger than 5 MB" on
-# its form itself (views/client_import.py); only a request past this limit is refused here.
-UPLOAD_LIMITS = {"client_import.upload": 64 * 1024 * 1024}
+# The request sizes of the endpoints that take a file: an import says "larger than N MB" on its
+# form itself (views/imports.py); only a request past these limits is refused here.
+UPLOAD_LIMITS = {
+    "client_import.upload": 64 * 1024 * 1024,
+    "product_import.upload": 160 * 1024 * 1024,
+    "code_import.upload": 160 * 1024 * 1024,
+}
 
 
 def _upload_limit() -> None:
@@ -296,9 +304,10 @@ def _register_errors(app: Flask) -> None:
         if error.code in (301, 302, 303, 307, 308):
             return error
         if error.code == 413 and request.endpoint in UPLOAD_LIMITS:
-            return render_error(
-                413, _("The file is larger than 5 MB; split it into smaller files.")
-            )
+            from models.imports import too_large
+
+            spec = app.view_functions[request.endpoint].import_spec
+            return render_error(413, str(too_large(spec)))
         return render_error(error.code if error.code in ERROR_TEXTS else 400)
 
     @app.errorhandler(500)

@@ -368,8 +368,26 @@ class BulkInsert:
 
     def many(self, rows: list[dict]) -> None:
         if rows:
-            cursor = db.cursor()
-            cursor.executemany(self.sql, [self._params(values) for values in rows])
+            execute_many(self.sql, [self._params(values) for values in rows])
+
+
+def execute_many(sql: str, params: list) -> None:
+    """One statement for many parameter rows: executemany on SQLite (no round trips); on
+    PostgreSQL pages of 1,000 rows per round trip (psycopg2's executemany sends one per row,
+    which is most of the time of an import of 100,000 rows)."""
+    if not params:
+        return
+    cursor = db.cursor()
+    if is_sqlite():
+        cursor.executemany(sql, params)
+        return
+    from psycopg2.extras import execute_batch, execute_values
+
+    head, values = sql.split(" VALUES ", 1) if sql.startswith("INSERT") else (sql, None)
+    if values is not None and values.startswith("(") and values.endswith(")"):
+        execute_values(cursor, head + " VALUES %s", params, page_size=1000)
+    else:
+        execute_batch(cursor, sql, params, page_size=1000)
 
 
 # --- searching text ---------------------------------------------------------------------------

@@ -8,9 +8,7 @@ one audit entry records the import with its counts."""
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +17,8 @@ from .addresses import Address, _address_values
 from .base import BulkInsert, DomainError, retrying, transaction, utcnow
 from .company import party_fields
 from .identifiers import check_amount
-from .imports import ImportBatch, Row, Spec, read
+from .imports import ImportBatch, Preview, Row, Spec, finish, read, refuse_failing
+from .imports import amount as _amount
 from .mail import language_or_default
 from .parties import Party, User
 from .relationships import (
@@ -94,22 +93,6 @@ audit.register_fields(
         "import.unchanged": _l("Rows without changes"),
     }
 )
-
-
-def _amount(text: str) -> Decimal | None:
-    """ "1234.50", "1234,50", "1.234,50" or "1,234.50" as a Decimal; None when empty."""
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if not text:
-        return None
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
-    else:
-        text = text.replace(",", ".")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise DomainError(_l("Write an amount like 1234.50.")) from None
 
 
 def _terms(row: Row, supplier: Party, groups: dict, categories: dict) -> dict:
@@ -314,8 +297,8 @@ def _known_companies(rows: list[Row]) -> None:
                 )
 
 
-def preview(supplier: Party, batch: ImportBatch) -> list[Row]:
-    return check(supplier, read(batch.content, SPEC))
+def preview(supplier: Party, batch: ImportBatch) -> Preview:
+    return Preview.of(check(supplier, read(batch.content, SPEC)))
 
 
 @retrying
@@ -331,13 +314,7 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
             raise DomainError(_l("This file is imported already."))
         rows = check(supplier, read(batch.content, SPEC))
         failing = [row for row in rows if row.errors]
-        if failing:
-            raise DomainError(
-                _l(
-                    "%(count)s rows have errors: nothing was imported. Fix them and upload the file again."
-                ),
-                count=len(failing),
-            )
+        refuse_failing(len(failing))
         counts = {"create": 0, "update": 0, "unchanged": 0}
         addresses, links, now = [], [], utcnow()
         new_party = BulkInsert(Party)
@@ -382,17 +359,5 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
             "updated": counts["update"],
             "unchanged": counts["unchanged"],
         }
-        batch.status, batch.done_at, batch.result = "done", utcnow(), json.dumps(result)
-        batch.save()
-        audit.record(
-            actor,
-            supplier,
-            "client",
-            "import",
-            batch.filename,
-            [
-                {"field": f"import.{key}", "old": None, "new": value}
-                for key, value in result.items()
-            ],
-        )
+        finish(actor, supplier, batch, "client", "import", result)
     return result

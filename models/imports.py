@@ -16,6 +16,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
@@ -59,8 +60,12 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
     action: str = ""  # what applying it does: "create", "update", "unchanged"
 
-    def error(self, column: str, message) -> None:
-        self.errors.append((column, str(message)))
+    def error(self, column: str, message, **params) -> None:
+        text = str(message)
+        self.errors.append((column, text % params if params else text))
+
+    def errors_in(self, column: str) -> bool:
+        return any(name == column for name, _message in self.errors)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,12 @@ class Spec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     plus_allowed: tuple[str, ...] = ()  # columns where a leading + is a value (a phone)
+    max_rows: int = MAX_ROWS
+    max_bytes: int = MAX_BYTES
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes // (1024 * 1024)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -101,10 +112,11 @@ def _dialect(text: str):
     return delimiter if counts[delimiter] else ","
 
 
-def read(text: str, spec: Spec, max_rows: int = MAX_ROWS) -> list[Row]:
-    """The rows of a CSV text by the spec's columns (header names are matched without case
-    and surrounding spaces; unknown columns are ignored); a file that cannot be read raises
-    DomainError on the field "file"."""
+def rows(text: str, spec: Spec):
+    """The rows of a CSV text by the spec's columns, one at a time (header names are matched
+    without case and surrounding spaces; unknown columns are ignored); a file that cannot be
+    read raises DomainError on the field "file" (the header is checked before the first row
+    comes out, so a file that is too long fails only when its rows are read)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
     try:
         header = next(reader)
@@ -120,24 +132,27 @@ def read(text: str, spec: Spec, max_rows: int = MAX_ROWS) -> list[Row]:
             "file",
             columns=", ".join(missing),
         )
-    index = {c: names.index(c) for c in spec.columns if c in names}
-    rows: list[Row] = []
+    index = [(c, names.index(c)) for c in spec.columns if c in names]
+    count = 0
     try:
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
+            if not any(cells) or not any(cell.strip() for cell in cells):
                 continue  # blank lines
-            if len(rows) >= max_rows:
+            if count >= spec.max_rows:
                 raise DomainError(
                     _l("The file has more than %(max)s rows; split it into smaller files."),
                     "file",
-                    max=format_number(max_rows),
+                    max=format_number(spec.max_rows),
                 )
+            count += 1
             row = Row(reader.line_num, {})
-            for column, i in index.items():
-                value = cells[i].strip() if i < len(cells) else ""
+            width = len(cells)
+            for column, i in index:
+                value = cells[i].strip() if i < width else ""
                 row.values[column] = value
-                _check_cell(row, spec, column, value)
-            rows.append(row)
+                if value:
+                    _check_cell(row, spec, column, value)
+            yield row
     except csv.Error as error:
         raise DomainError(
             _l("Line %(line)s cannot be read as CSV (%(reason)s)."),
@@ -145,9 +160,29 @@ def read(text: str, spec: Spec, max_rows: int = MAX_ROWS) -> list[Row]:
             line=reader.line_num,
             reason=str(error),
         ) from None
-    if not rows:
+    if not count:
         raise DomainError(_l("The file has a header but no rows."), "file")
-    return rows
+
+
+def read(text: str, spec: Spec) -> list[Row]:
+    """Every row of a CSV text (see rows())."""
+    return list(rows(text, spec))
+
+
+def amount(text: str) -> Decimal | None:
+    """ "1234.50", "1234,50", "1.234,50" or "1,234.50" as a Decimal; None when empty."""
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise DomainError(_l("Write an amount like 1234.50.")) from None
 
 
 def _check_cell(row: Row, spec: Spec, column: str, value: str) -> None:
@@ -167,15 +202,15 @@ def _check_cell(row: Row, spec: Spec, column: str, value: str) -> None:
 
 def stage(
     actor: User, party: Party, kind: str, filename: str, data: bytes, spec: Spec
-) -> tuple[ImportBatch, list[Row]]:
+) -> ImportBatch:
     """Keep an uploaded file for its preview: read (DomainError when it cannot be), stored."""
-    if len(data) > MAX_BYTES:
-        raise DomainError(_l("The file is larger than 5 MB; split it into smaller files."), "file")
+    if len(data) > spec.max_bytes:
+        raise DomainError(too_large(spec), "file")
     name = (filename or "").strip()
     if not name.lower().endswith((".csv", ".txt")):
         raise DomainError(_l("Upload a .csv file (comma- or semicolon-separated text)."), "file")
     text = decode(data)
-    rows = read(text, spec)
+    count = sum(1 for _row in rows(text, spec))
     from .base import transaction
 
     with transaction():
@@ -186,9 +221,75 @@ def stage(
             filename=name[-200:],
             content=text,
             digest=hashlib.sha256(data).hexdigest(),
-            rows=len(rows),
+            rows=count,
         )
-    return batch, rows
+    return batch
+
+
+def too_large(spec: Spec):
+    return _l("The file is larger than %(mb)s MB; split it into smaller files.", mb=spec.max_mb)
+
+
+@dataclass
+class Preview:
+    """What importing a file would do: the counts of each action among the rows without an
+    error, the rows with errors (the first `LISTED_ERRORS` of them), and the first rows."""
+
+    total: int = 0
+    counts: dict = field(default_factory=dict)
+    failing: list = field(default_factory=list)
+    failing_count: int = 0
+    first: list = field(default_factory=list)
+
+    SHOWN_ROWS = 200
+    LISTED_ERRORS = 1000
+
+    def add(self, row: Row) -> None:
+        self.total += 1
+        if len(self.first) < self.SHOWN_ROWS:
+            self.first.append(row)
+        if row.errors:
+            self.failing_count += 1
+            if len(self.failing) < self.LISTED_ERRORS:
+                self.failing.append(row)
+        else:
+            self.counts[row.action] = self.counts.get(row.action, 0) + 1
+
+    @classmethod
+    def of(cls, checked) -> Preview:
+        preview = cls()
+        for row in checked:
+            preview.add(row)
+        return preview
+
+
+def refuse_failing(count: int) -> None:
+    """An import with rows in error writes nothing (the caller's transaction rolls back)."""
+    if count:
+        raise DomainError(
+            _l(
+                "%(count)s rows have errors: nothing was imported. Fix them and upload the file again."
+            ),
+            count=count,
+        )
+
+
+def finish(actor: User, party: Party, batch: ImportBatch, area: str, prefix: str, result: dict):
+    """Mark the batch imported (a file is applied once) and write the one audit entry with the
+    counts, inside the import's transaction."""
+    from . import audit
+
+    batch.status, batch.done_at, batch.result = "done", utcnow(), json.dumps(result)
+    batch.save()
+    audit.record(
+        actor,
+        party,
+        area,
+        "import",
+        batch.filename,
+        [{"field": f"{prefix}.{key}", "old": None, "new": value} for key, value in result.items()],
+    )
+    return result
 
 
 def batch_of(party: Party, kind: str, batch_id) -> ImportBatch:

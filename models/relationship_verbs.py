@@ -50,6 +50,9 @@ audit.register_fields(
         "client.group": _l("Customer group"),
         "client.category": _l("Customer category"),
         "client.price_list": _l("Price list"),
+        "client.vat_override": _l("VAT"),
+        "client.delivery_cost": _l("Delivery costs"),
+        "client.free_delivery_from": _l("Free delivery from"),
         "client.delinquency": _l("Delinquency status"),
         "client.tags": _l("Tags"),
         "client.notes": _l("Internal notes"),
@@ -310,6 +313,26 @@ def _owned(model, supplier: Party, row_id, field: str, message):
     return row.id
 
 
+def _vat_override(relationship: Relationship, supplier: Party, value) -> None:
+    """The client's VAT override (F27): "" (the tax rules decide), "exempt", or "class:<id>"
+    (always that one of the supplier's VAT classes)."""
+    value = (value or "").strip()
+    if not value:
+        relationship.vat_override, relationship.vat_override_class_id = None, None
+    elif value == "exempt":
+        relationship.vat_override, relationship.vat_override_class_id = "exempt", None
+    else:
+        from .vat_classes import VatClass  # the catalog's table: imported when used
+
+        number = value.removeprefix("class:")
+        found = None
+        if value.startswith("class:") and number.isdigit() and len(number) < 12:
+            found = VatClass.get_or_none(VatClass.id == int(number), VatClass.supplier == supplier)
+        if found is None:
+            raise DomainError(_l("Choose one of your VAT classes."), "vat_override")
+        relationship.vat_override, relationship.vat_override_class_id = "class", found.id
+
+
 def _sepa(values: dict, method: str | None) -> dict:
     """The SEPA mandate: required with SEPA direct debit, an IBAN of the SEPA zone."""
     iban_text = re.sub(r"\s", "", values.get("sepa_iban") or "").upper()
@@ -358,6 +381,11 @@ def _snapshot(r: Relationship, currency: str) -> dict:
         "client.group": r.group_id,
         "client.category": r.category_id,
         "client.price_list": r.price_list_id,
+        "client.vat_override": (
+            f"class:{r.vat_override_class_id}" if r.vat_override == "class" else r.vat_override
+        ),
+        "client.delivery_cost": audit.money(r.delivery_cost_minor, currency),
+        "client.free_delivery_from": audit.money(r.free_delivery_from_minor, currency),
         "client.delinquency": r.delinquency,
         "client.tags": r.tags,
         "client.notes": r.notes,
@@ -426,6 +454,19 @@ def update_terms(actor: User, supplier: Party, relationship_id, version, **value
                 "price_list_id",
                 _l("Choose one of your price lists."),
             )
+        if "vat_override" in values:
+            _vat_override(relationship, supplier, values["vat_override"])
+        if "delivery_cost" in values or "free_delivery_from" in values:
+            cost = check_amount(values.get("delivery_cost"), currency, "delivery_cost")
+            free_from = check_amount(
+                values.get("free_delivery_from"), currency, "free_delivery_from"
+            )
+            if free_from is not None and cost is None:
+                raise DomainError(
+                    _l("Enter the delivery costs charged below this amount."), "delivery_cost"
+                )
+            relationship.delivery_cost_minor = cost
+            relationship.free_delivery_from_minor = free_from
         for field, (model, attribute, message) in _OWNED.items():
             if field in values:
                 setattr(

@@ -7,12 +7,14 @@ rates (models/tax.py); `ensure_vat_classes` writes them the first time the suppl
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from .base import BaseModel, utcnow
-from .parties import Party
+from . import audit
+from .base import BaseModel, DomainError, StaleForm, retrying, transaction, utcnow
+from .parties import Party, User
 from .tax import EU_RATES, VAT_CLASS_LABELS, VAT_CLASSES
 
 
@@ -97,3 +99,121 @@ def class_rates(supplier: Party, country: str | None) -> tuple[dict[int, str], d
         if rate_bp is not None:
             rates[(code, country)] = Decimal(rate_bp) / 100
     return classes, rates
+
+
+# --- the supplier adjusts its rates ----------------------------------------------------------
+
+RATE_STALE = _l(
+    "Someone else changed the VAT rates meanwhile; the saved rates are shown. "
+    "Enter your changes again."
+)
+audit.AREA_LABELS["vat"] = _l("VAT rates")
+audit.register_fields({"vat.rate": _l("VAT rate")})
+
+
+def rate_countries(supplier: Party) -> list[str]:
+    """The countries whose rates a supplier keeps: the EU member states and its own."""
+    return sorted(set(EU_RATES) | ({supplier.country} if supplier.country else set()))
+
+
+def rate_table(supplier: Party) -> tuple[list, dict[tuple[str, str], Decimal], str]:
+    """The classes (as they are, or the shipped ones before the first product), their rates
+    ((class code, country) -> percent) and the version the form carries (one query each)."""
+    classes = classes_of(supplier)
+    if not classes:
+        shipped = {}
+        for country, (standard, reduced) in EU_RATES.items():
+            for code, percent in (("standard", standard), ("reduced", reduced), ("zero", "0")):
+                shipped[(code, country)] = Decimal(percent)
+        return [VatClass(code=code) for code in VAT_CLASSES], shipped, ""
+    rows = VatRate.select(VatRate.vat_class, VatRate.country, VatRate.rate_bp).where(
+        VatRate.vat_class.in_([c.id for c in classes])
+    )
+    codes = {c.id: c.code for c in classes}
+    rates = {(codes[cid], country): Decimal(bp) / 100 for cid, country, bp in rows.tuples()}
+    return classes, rates, _version(classes)
+
+
+def _version(classes) -> str:
+    return ",".join(f"{c.id}:{c.version}" for c in classes)
+
+
+def parse_rate(text: str, field: str) -> int | None:
+    """A rate typed as 21, 5.5 or 5,5 (percent) as basis points; empty is no rate."""
+    text = (text or "").strip().replace(",", ".").removesuffix("%").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise DomainError(_l("Write a rate in percent, like 21 or 5.5."), field)
+    if not 0 <= value <= 100:
+        raise DomainError(_l("A rate lies between 0 and 100 %."), field)
+    if value.as_tuple().exponent < -2:
+        raise DomainError(_l("Use at most two decimals."), field)
+    return int(value * 100)
+
+
+@retrying
+def update_rates(actor: User, supplier: Party, version, typed: dict[tuple[str, str], str]):
+    """Save the supplier's rates: typed maps (class code, country) -> the text of the form's
+    field ("" removes the rate: products of that class are then priced on request there).
+    Admins only; a form loaded before another save is refused (StaleForm)."""
+    countries = set(rate_countries(supplier))
+    cleaned = {}
+    for (code, country), text in typed.items():
+        if country not in countries:
+            continue  # not a field of this form
+        cleaned[(code, country)] = parse_rate(text, f"rate-{code}-{country}")
+    from .relationship_verbs import _require  # it imports the catalog, which imports this
+
+    with transaction(lock=supplier):
+        _require(actor, supplier, "admin")
+        existing = classes_of(supplier)
+        if existing and str(version or "") != _version(existing):
+            raise StaleForm(RATE_STALE)
+        if not existing and version:
+            raise StaleForm(RATE_STALE)
+        classes = {c.code: c for c in ensure_vat_classes(supplier)}
+        saved = {
+            (row.vat_class_id, row.country): row
+            for row in VatRate.select().where(
+                VatRate.vat_class.in_([c.id for c in classes.values()])
+            )
+        }
+        changes, touched = [], set()
+        for (code, country), bp in sorted(cleaned.items()):
+            vat_class = classes.get(code)
+            if vat_class is None:
+                continue
+            row = saved.get((vat_class.id, country))
+            before = row.rate_bp if row else None
+            if before == bp:
+                continue
+            if bp is None:
+                row.delete_instance()
+            elif row is None:
+                VatRate.create(vat_class=vat_class, country=country, rate_bp=bp)
+            else:
+                row.rate_bp = bp
+                row.save()
+            touched.add(vat_class.id)
+            changes.append(
+                {
+                    "field": "vat.rate",
+                    "old": None
+                    if before is None
+                    else f"{vat_class.label} {country}: {Decimal(before) / 100} %",
+                    "new": None
+                    if bp is None
+                    else f"{vat_class.label} {country}: {Decimal(bp) / 100} %",
+                }
+            )
+        if touched:
+            VatClass.update(version=VatClass.version + 1).where(
+                VatClass.id.in_(sorted(touched))
+            ).execute()
+            audit.record(actor, supplier, "vat", "update", "", changes)
+    return len(changes)

@@ -170,3 +170,63 @@ def test_a_product_page_says_where_the_price_came_from_and_the_earliest_delivery
     old = Product.get(Product.sku == "OLD-1")
     assert client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog/{old.id}").status_code == 404
     assert client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog/999999").status_code == 404
+
+
+def _save_terms(client, world, link, **changes):
+    """The client's terms form as the supplier's admin sends it, with changes."""
+    supplier = world["supplier"]
+    form = {
+        "version": str(Relationship.get_by_id(link.id).version),
+        "payment_method": "",
+        "delinquency": "none",
+        **changes,
+    }
+    return client.post(f"/p/{supplier.id}/clients/{link.id}/terms", data=form)
+
+
+def test_a_vat_override_set_on_the_clients_terms_decides_the_catalogs_vat(
+    client, login, world, make_party, make_member
+):
+    from models.vat_classes import classes_of
+
+    customer, buyer, link = world["client_of"](customer_type="consumer")
+    login(world["admin"])
+    answer = _save_terms(client, world, link, vat_override="exempt")
+    assert answer.status_code == 303
+    shown = text_of(client.get(f"/p/{world['supplier'].id}/clients/{link.id}/"))
+    assert "Exempt from VAT" in shown
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "VAT exempt" in page and "€10.00 incl. VAT" in page
+    reduced = next(c for c in classes_of(world["supplier"]) if c.code == "reduced")
+    login(world["admin"])
+    assert _save_terms(client, world, link, vat_override=f"class:{reduced.id}").status_code == 303
+    assert Relationship.get_by_id(link.id).vat_override_class_id == reduced.id
+    login(buyer)
+    assert "€10.90 incl. VAT" in text_of(client.get(catalog_url(customer, link)))  # 9 %
+    # another supplier's class, or a made-up value: refused on the field, nothing written
+    other = make_party()
+    create_product(make_member(other, "admin"), other, sku="X-1", name_en="X", list_price=1)
+    theirs = classes_of(other)[0]
+    login(world["admin"])
+    for value in (f"class:{theirs.id}", "class:abc", "zero"):
+        refused = _save_terms(client, world, link, vat_override=value)
+        assert refused.status_code == 422 and "Choose one of your VAT classes." in text_of(refused)
+    assert Relationship.get_by_id(link.id).vat_override_class_id == reduced.id
+
+
+def test_a_clients_own_delivery_costs_replace_the_suppliers(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    login(world["admin"])
+    refused = _save_terms(client, world, link, free_delivery_from="100")
+    assert refused.status_code == 422
+    assert "Enter the delivery costs charged below this amount." in text_of(refused)
+    assert (
+        _save_terms(client, world, link, delivery_cost="7,50", free_delivery_from="100").status_code
+        == 303
+    )
+    saved = Relationship.get_by_id(link.id)
+    assert (saved.delivery_cost_minor, saved.free_delivery_from_minor) == (750, 10_000)
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "Delivery costs €7.50; free delivery from €100.00." in page

@@ -58,6 +58,7 @@ from models.relationships import (
     update_terms,
 )
 from models.schedules import DeliverySchedule
+from models.vat_classes import VatClass, classes_of
 
 from .access import member
 from .confirm import confirm_page
@@ -269,11 +270,22 @@ def _render(relationship: Relationship, block=None, status=200, tab="overview", 
         category = CustomerCategory.get_or_none(
             CustomerCategory.id == terms.category_id.value, CustomerCategory.supplier == g.party
         )
+    price_list = vat_class = None
+    if relationship.price_list_id:
+        price_list = PriceList.get_or_none(
+            PriceList.id == relationship.price_list_id, PriceList.supplier == g.party
+        )
+    if relationship.vat_override == "class" and relationship.vat_override_class_id:
+        vat_class = VatClass.get_or_none(
+            VatClass.id == relationship.vat_override_class_id, VatClass.supplier == g.party
+        )
     return page_or_block(
         "clients/show.html",
         block,
         status,
         relationship=relationship,
+        price_list=price_list,
+        vat_class=vat_class,
         customer=customer,
         addresses=addresses_of(customer)
         if customer and block is None and tab == "overview"
@@ -383,6 +395,12 @@ def _terms_form(**kwargs) -> TermsForm:
     form.price_list_id.choices = _own(
         PriceList, PriceList.supplier, _("The group's, else the list price")
     )
+    form.vat_override.choices = [
+        ("", _("By the tax rules (the delivery address decides)")),
+        ("exempt", _("Exempt from VAT")),
+    ] + [
+        (f"class:{c.id}", _("Always: %(class)s", **{"class": c.label})) for c in classes_of(g.party)
+    ]
     return form
 
 
@@ -400,6 +418,15 @@ def _form_data(r: Relationship) -> dict:
         "group_id": str(r.group_id or ""),
         "category_id": str(r.category_id or ""),
         "price_list_id": str(r.price_list_id or ""),
+        "vat_override": (
+            f"class:{r.vat_override_class_id}"
+            if r.vat_override == "class"
+            else r.vat_override or ""
+        ),
+        "delivery_cost": amount_text(from_minor(r.delivery_cost_minor, currency), currency),
+        "free_delivery_from": amount_text(
+            from_minor(r.free_delivery_from_minor, currency), currency
+        ),
         "delinquency": r.delinquency,
         "tags": ", ".join(r.tag_list),
         "notes": r.notes,
@@ -428,7 +455,10 @@ def _saved_rows(form: TermsForm, saved: Relationship) -> list[tuple]:
         sent = form[name].data
         if str(sent or "") != str(value or ""):
             shown = value if value not in (None, "") else "—"
-            if name in ("min_order", "credit_limit") and value:
+            if (
+                name in ("min_order", "credit_limit", "delivery_cost", "free_delivery_from")
+                and value
+            ):
                 shown = money(
                     from_minor(getattr(saved, f"{name}_minor"), g.party.currency),
                     g.party.currency,
@@ -437,7 +467,10 @@ def _saved_rows(form: TermsForm, saved: Relationship) -> list[tuple]:
                 shown = PAYMENT_METHOD_LABELS[value]
             elif name == "delinquency":
                 shown = DELINQUENCY_LABELS.get(value, value)
-            elif name in ("schedule_id", "group_id", "category_id") and value:
+            elif (
+                name in ("schedule_id", "group_id", "category_id", "price_list_id", "vat_override")
+                and value
+            ):
                 shown = dict(form[name].choices).get(value, value)
             rows.append((form[name].label.text, shown))
     return rows
@@ -467,6 +500,9 @@ def update(party_id, relationship_id):
                 group_id=form.group_id.data or None,
                 category_id=form.category_id.data or None,
                 price_list_id=form.price_list_id.data or None,
+                vat_override=form.vat_override.data,
+                delivery_cost=form.delivery_cost.amount,
+                free_delivery_from=form.free_delivery_from.amount,
                 delinquency=form.delinquency.data,
                 tags=form.tags.data,
                 notes=form.notes.data,

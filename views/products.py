@@ -5,7 +5,7 @@ place as you type, a plain GET form underneath), and a form to add or change a p
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,7 @@ from models.parties import Party
 from models.product_codes import categories_of, codes_of_product, set_category_codes
 from models.schedules import DeliverySchedule
 from models.tax import VAT_CLASS_LABELS
-from models.vat_classes import classes_of
+from models.vat_classes import classes_of, rate_countries, rate_table, update_rates
 
 from .access import member
 from .forms.company import amount_text
@@ -337,3 +337,63 @@ def update_terms(party_id):
             flash(_("The catalog terms are saved."))
             return redirect_to(url_for("products.terms", party_id=g.party.id))
     return _terms_page(form, 422, error)
+
+
+def _vat_page(status=200, error=None, typed=None, errors=None):
+    classes, rates, version = rate_table(g.party)
+    locale = get_locale()
+    countries = [
+        (code, locale.territories.get(code, code) if locale else code)
+        for code in rate_countries(g.party)
+    ]
+    return page_or_block(
+        "products/vat.html",
+        None,
+        status,
+        classes=classes,
+        rates=rates,
+        version=version,
+        countries=sorted(countries, key=lambda c: c[1]),
+        typed=typed or {},
+        errors=errors or {},
+        error=error,
+        can_edit=g.membership.has_role("admin"),
+    )
+
+
+@bp.route("/vat")
+@member("employee")
+def vat(party_id):
+    """The VAT classes and their rates per country (F27), kept as data."""
+    return _vat_page()
+
+
+@bp.route("/vat", methods=["POST"])
+@member("admin")
+def update_vat(party_id):
+    """Save the VAT rates (admins); a rate is refused on its own field."""
+    typed = {}
+    for key, value in request.form.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "rate":
+            typed[(parts[1], parts[2])] = value[:20]
+    try:
+        count = update_rates(
+            current_user._get_current_object(), g.party, request.form.get("version", ""), typed
+        )
+    except StaleForm as refusal:
+        return _vat_page(409, str(refusal))
+    except DomainError as refusal:
+        typed_text = {f"rate-{code}-{country}": text for (code, country), text in typed.items()}
+        return _vat_page(
+            422,
+            _("Check the rate marked below."),
+            typed=typed_text,
+            errors={refusal.field: str(refusal)},
+        )
+    flash(
+        ngettext("%(num)s rate is saved.", "%(num)s rates are saved.", count)
+        if count
+        else _("Nothing changed.")
+    )
+    return redirect_to(url_for("products.vat", party_id=g.party.id))

@@ -109,3 +109,24 @@ def test_a_buyer_browses_a_section(page, live_server):
     items = page.locator('[data-testid="catalog-item"]')
     expect(items).to_have_count(3)
     expect(page.locator('[data-testid="catalog-item"]', has_text="BKR-PAP-1000")).to_be_visible()
+
+
+def test_an_admin_adjusts_a_vat_rate(page, live_server):
+    sign_in(page, live_server, "supplier-admin@example.com")
+    page.goto(f"{live_server}/p/1/products/")
+    page.locator('[data-testid="vat-rates"]').click()
+    page.wait_for_url(re.compile(r"/products/vat$"))
+    field = page.locator("#rate-reduced-NL")
+    expect(field).to_have_value("9")
+    field.fill("12,5")  # the admin writes Dutch decimals
+    page.locator("#rate-standard-BE").fill("200")
+    page.locator('[data-testid="save-vat"]').click()
+    expect(page.locator("#rate-standard-BE-error")).to_be_visible()
+    expect(page.locator("#rate-reduced-NL")).to_have_value("12,5")  # what was typed stays
+    page.locator("#rate-standard-BE").fill("21")
+    page.locator('[data-testid="save-vat"]').click()
+    page.wait_for_url(re.compile(r"/products/vat$"))
+    expect(page.locator(".flash")).to_be_visible()
+    expect(page.locator("#rate-reduced-NL")).to_have_value("12,5")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.screenshot(path=str(ARTIFACTS / "vat-rates-tablet.png"), full_page=False)
