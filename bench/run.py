@@ -48,7 +48,11 @@ FULL = {
     "clients": 10_000,
     "messages": 50_000,
 }
-CONNECTIONS = 16
+CONNECTIONS = 16  # throughput (rps, ratio): enough to keep both workers busy all the time
+# latency (p50, p95): one connection per worker, so that a request never waits in a queue behind
+# others; under 16 connections on 2 workers, latency is mostly queueing (Little's law:
+# connections / throughput), which says more about wrk's setting than about the page
+LATENCY_CONNECTIONS = 2
 SERVER_LIFETIME = 900  # seconds: the servers stop by themselves even if this script is killed
 ACCEPT_ENCODING = "gzip, br"
 TARGETS = {"page": {"p95_ms": 50, "ratio": 0.5}, "fragment": {"ratio": 0.7}, "queries": 10}
@@ -91,6 +95,13 @@ ENTRIES = [
     Entry("team_members", "fragment", "/p/{party}/team/"),
     Entry("audit_rows", "fragment", "/p/{party}/audit/?page=2"),
     Entry("company_settings", "fragment", "/p/{party}/company/"),
+    # what the delivery addresses' pager swaps: 10 addresses with their delivery points
+    Entry(
+        "delivery_addresses_2",
+        "fragment",
+        "/p/{party}/company/?delivery_page=2",
+        "addresses-delivery-rows",
+    ),
     Entry("schedule_list", "fragment", "/p/{party}/schedules/"),
     Entry("schedule_preview", "fragment", "/p/{party}/schedules/{schedule}/"),
     Entry("clients", "page", "/p/{party}/clients/"),
@@ -240,9 +251,17 @@ def fetch(port: int, url: str, headers: dict) -> tuple[int, bytes]:
         connection.close()
 
 
-def load(wrk: str, script: str, port: int, url: str, headers: dict, seconds: int) -> dict:
+def load(
+    wrk: str,
+    script: str,
+    port: int,
+    url: str,
+    headers: dict,
+    seconds: int,
+    connections: int = CONNECTIONS,
+) -> dict:
     """wrk against one URL: a 1 s warm-up, then `seconds` measured; rps and latencies."""
-    base = [wrk, f"-c{CONNECTIONS}", f"-t{min(2, CONNECTIONS)}", "--timeout=5s", f"-s{script}"]
+    base = [wrk, f"-c{connections}", f"-t{min(2, connections)}", "--timeout=5s", f"-s{script}"]
     for name, value in headers.items():
         base += ["-H", f"{name}: {value}"]
     target = f"http://127.0.0.1:{port}{url}"
@@ -338,20 +357,24 @@ def verdict(entry: dict, small_queries: int | None) -> str:
 
 def table(results: dict, small: dict[str, int]) -> str:
     head = (
-        f"{'entry':<17} {'kind':<8} {'p50 ms':>7} {'p95 ms':>7} {'rps':>7} {'ratio':>6} "
+        f"{'entry':<20} {'kind':<8} {'p50 ms':>7} {'p95 ms':>7} {'p95@16':>7} {'rps':>7} {'ratio':>6} "
         f"{'queries':>7} {'@1/10':>5} {'html KB':>8} {'wire KB':>8}  targets"
     )
     lines = [head, "-" * len(head)]
     for name, e in results["entries"].items():
         lines.append(
-            f"{name:<17} {e['kind']:<8} {e['p50_ms']:>7.1f} {e['p95_ms']:>7.1f} {e['rps']:>7.0f} "
+            f"{name:<20} {e['kind']:<8} {e['p50_ms']:>7.1f} {e['p95_ms']:>7.1f} "
+            f"{e['p95_ms_loaded']:>7.1f} {e['rps']:>7.0f} "
             f"{e['ratio']:>6.2f} {e['queries']:>7} {small.get(name, '-'):>5} "
             f"{e['html_bytes'] / 1024:>8.1f} {e['wire_bytes'] / 1024:>8.1f}  "
             f"{verdict(e, small.get(name))}"
         )
+    yard = results["yardstick"]
     lines.append(
-        f"yardstick: {results['yardstick']['rps']:.0f} requests/s (bare Flask + Peewee, "
-        "mean; each ratio: the median of rounds of the yardstick then the entry)"
+        f"yardstick: {yard['rps']:.0f} requests/s (bare Flask + Peewee, mean; each ratio: the "
+        f"median of rounds of the yardstick then the entry), p95 {yard['p95_ms']} ms.\n"
+        f"p50/p95: latency with {LATENCY_CONNECTIONS} connections (one per worker: no queue); "
+        f"p95@16 and rps: under {CONNECTIONS} connections (the workers saturated)"
     )
     return "\n".join(lines)
 
@@ -410,31 +433,42 @@ def main() -> None:
                 _, wire = fetch(portal, url, {**headers, "Accept-Encoding": ACCEPT_ENCODING})
                 # rounds of (yardstick, entry) back to back; the round with the median ratio
                 # is reported, so one burst of the machine's other load does not decide
+                compressed = {**headers, "Accept-Encoding": ACCEPT_ENCODING}
+
+                def run(connections: int = CONNECTIONS, url=url, compressed=compressed) -> dict:
+                    return load(
+                        wrk, script.name, portal, url, compressed, args.seconds, connections
+                    )
+
                 rounds = []
                 for _ in range(args.rounds):
                     yard_rps = load(wrk, script.name, yardstick, "/", {}, args.seconds)["rps"]
-                    figures = load(
-                        wrk,
-                        script.name,
-                        portal,
-                        url,
-                        {**headers, "Accept-Encoding": ACCEPT_ENCODING},
-                        args.seconds,
-                    )
+                    figures = run()
                     rounds.append((figures["rps"] / yard_rps, yard_rps, figures))
                 rounds.sort(key=lambda r: r[0])
                 ratio, yard_rps, figures = rounds[len(rounds) // 2]
                 yard_runs.append(yard_rps)
+                latency = run(LATENCY_CONNECTIONS)
                 measured[entry.name] = {
                     "kind": entry.kind,
                     "url": url,
-                    **figures,
+                    "p50_ms": latency["p50_ms"],
+                    "p95_ms": latency["p95_ms"],
+                    "rps": figures["rps"],
+                    "p50_ms_loaded": figures["p50_ms"],
+                    "p95_ms_loaded": figures["p95_ms"],
                     "ratio": round(ratio, 2),
                     "ratios": [round(r[0], 2) for r in rounds],
                     "html_bytes": len(html),
                     "wire_bytes": len(wire),
                 }
-                say(f"{entry.name}: {figures['rps']:.0f} rps, p95 {figures['p95_ms']} ms")
+                say(
+                    f"{entry.name}: {figures['rps']:.0f} rps, ratio {ratio:.2f}, p95 "
+                    f"{latency['p95_ms']} ms ({figures['p95_ms']} ms under {CONNECTIONS} connections)"
+                )
+            yard_latency = load(
+                wrk, script.name, yardstick, "/", {}, args.seconds, LATENCY_CONNECTIONS
+            )
             # the CSV export of every client (10,000), streamed: how long the whole file takes
             url = f"/p/{big['party']}/clients/export.csv"
             begun = time.monotonic()
@@ -457,7 +491,12 @@ def main() -> None:
     queries = count_queries(big_db, big, entries)
     small_queries = count_queries(small_db, small, entries)
     results = {
-        "yardstick": {"rps": yard["rps"]},
+        "yardstick": {
+            "rps": yard["rps"],
+            "p50_ms": yard_latency["p50_ms"],
+            "p95_ms": yard_latency["p95_ms"],
+        },
+        "connections": {"throughput": CONNECTIONS, "latency": LATENCY_CONNECTIONS},
         "export": export,
         "entries": {
             name: {
@@ -467,6 +506,8 @@ def main() -> None:
                     "url",
                     "p50_ms",
                     "p95_ms",
+                    "p50_ms_loaded",
+                    "p95_ms_loaded",
                     "rps",
                     "ratio",
                     "ratios",

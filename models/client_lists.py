@@ -10,8 +10,12 @@ from .base import Page, contains, like_pattern
 from .parties import Party
 from .prepared import prepared, prepared_page
 from .relationships import DELINQUENCY, CustomerCategory, CustomerGroup, Relationship
+from .search_index import equals_not_indexed, has_index, match_query, matching_ids
 
 PER_PAGE = 25
+# a search whose trigram matches are this few reads its rows from the matches (sorted); with
+# more, walking the sort index until a page is full is cheaper (they are dense along it)
+FEW_MATCHES = 200
 # the statuses the list shows (declined requests are not): an IN, not a !=, so that the
 # database seeks its (supplier, status, ...) indexes instead of reading every row
 LISTED = ("pending", "connected")
@@ -32,8 +36,8 @@ def _given(filters: dict) -> dict:
     """The filters that filter: the search as its LIKE patterns, a known delinquency status,
     the active flag when set (False is a filter), a group or category id other than 0."""
     given = {}
-    if filters.get("search"):
-        given["patterns"] = _patterns(filters["search"])
+    if filters.get("search") and (words := _words(filters["search"])):
+        given["patterns"] = [like_pattern(word) for word in words]
     if filters.get("delinquency") in DELINQUENCY:
         given["delinquency"] = filters["delinquency"]
     if filters.get("active") is not None:
@@ -48,6 +52,7 @@ def _conditions(
     supplier: Party,
     *,
     patterns: list | tuple = (),
+    match: str | None = None,
     delinquency: str | None = None,
     active: bool | None = None,
     group_id: int | None = None,
@@ -55,8 +60,16 @@ def _conditions(
 ) -> list:
     """The WHERE of the list for the filters _given() keeps: every filter is a column of the
     relationship (the search looks in its search_text, which holds only what the supplier may
-    see), so the count needs no join."""
-    found = [Relationship.supplier == supplier, Relationship.status.in_(LISTED)]
+    see), so the count needs no join. With `match` (a trigram index query) the search is read
+    from the index and the supplier is checked per match, not sought along its index."""
+    if match is not None:
+        found = [
+            equals_not_indexed(Relationship.supplier, supplier),
+            matching_ids(Relationship, match),
+        ]
+    else:
+        found = [Relationship.supplier == supplier]
+    found.append(Relationship.status.in_(LISTED))
     if patterns:
         found.append(_matching(list(patterns)))
     if delinquency is not None:
@@ -93,14 +106,14 @@ _ROW_COLUMNS = (
 )
 
 
-def _patterns(search: str) -> list[str]:
-    """LIKE patterns of a search: the text as typed (lower-cased), and without spaces and dots
-    when it has them (a VAT number typed spaced); % and _ match themselves."""
+def _words(search: str) -> list[str]:
+    """What a search looks for: the text as typed (casefolded), and without spaces and dots
+    when it has them (a VAT number typed spaced)."""
     text = (search or "").strip().casefold()
-    words = [text]
-    if (compact := text.replace(" ", "").replace(".", "")) != text and compact:
+    words = [text] if text else []
+    if text and (compact := text.replace(" ", "").replace(".", "")) != text and compact:
         words.append(compact)
-    return [like_pattern(w) for w in words]
+    return words
 
 
 def _matching(patterns: list):
@@ -129,9 +142,29 @@ def client_page(
 ) -> Page:
     """A page of the supplier's clients (by name, client code or newest first), with the
     customer party, group and category: the page in one query along the supplier's index,
-    the count without joins."""
-    rows, total, args = _shaped(sort if sort in SORTS else "name", _given(filters))
-    return prepared_page(rows, total, (supplier.id, *args), page, per_page)
+    the count without joins. A search is counted along the trigram index where there is one
+    (models/search_index.py), and its rows are read from the matches when they are few."""
+    sort = sort if sort in SORTS else "name"
+    given = _given(filters)
+    rows, total, args = _shaped(sort, given)
+    search = filters.get("search")
+    query = match_query(_words(search)) if search and has_index("relationship") else None
+    if query is None:
+        return prepared_page(rows, total, (supplier.id, *args), page, per_page)
+    indexed = {**{k: v for k, v in given.items() if k != "patterns"}, "match": query}
+    found_rows, found_total, found_args = _shaped(sort, indexed)
+    counted = {}
+
+    def count() -> int:
+        counted["total"] = found_total.scalar(supplier.id, *found_args)
+        return counted["total"]
+
+    def rows_of(limit: int, offset: int) -> list:
+        if counted["total"] <= FEW_MATCHES:
+            return found_rows.all(supplier.id, *found_args, limit, offset)
+        return rows.all(supplier.id, *args, limit, offset)
+
+    return Page.of(count, rows_of, page, per_page)
 
 
 # The list's queries are prepared (models/prepared.py) per shape: the sort, how many search
@@ -143,19 +176,24 @@ _SHAPES: dict[tuple, tuple] = {}
 
 def _shaped(sort: str, given: dict) -> tuple:
     patterns = given.get("patterns", [])
+    matched = [given["match"]] if "match" in given else []
     valued = tuple(name for name in _VALUED if name in given)
-    key = (sort, len(patterns), valued, given.get("active"))
+    key = (sort, len(patterns), bool(matched), valued, given.get("active"))
     queries = _SHAPES.get(key)
     if queries is None:
         queries = _SHAPES[key] = _shape_queries(*key)
-    return (*queries, [*patterns, *(given[name] for name in valued)])
+    return (*queries, [*patterns, *matched, *(given[name] for name in valued)])
 
 
-def _shape_queries(sort: str, pattern_count: int, valued: tuple, active: bool | None):
+def _shape_queries(
+    sort: str, pattern_count: int, matched: bool, valued: tuple, active: bool | None
+):
     def filters_of(values) -> dict:
+        plain = pattern_count + matched
         return {
             "patterns": values[:pattern_count],
-            **dict(zip(valued, values[pattern_count:], strict=True)),
+            "match": values[pattern_count] if matched else None,
+            **dict(zip(valued, values[plain:], strict=True)),
             "active": active,
         }
 

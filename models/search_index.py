@@ -1,0 +1,59 @@
+"""Searching for a text anywhere in a column along a trigram index (migration 0012).
+
+On SQLite the column has an FTS5 trigram table beside it (`<table>_search`): a MATCH of the
+searched texts as phrases finds exactly the rows whose value contains one of them, as LIKE
+'%text%' would, but through the index instead of reading every row. A text shorter than three
+characters has no trigram, so such a search keeps the LIKE scan. On PostgreSQL the LIKE itself
+uses the pg_trgm GIN index, so nothing changes there. The texts are compared casefolded on both
+sides (the columns hold casefolded text)."""
+
+from __future__ import annotations
+
+from peewee import OP, SQL, Expression, NodeList
+
+from .base import db, is_sqlite
+
+TRIGRAM = 3
+_present: dict[tuple, bool] = {}
+
+
+def has_index(table: str) -> bool:
+    """Whether this database has the trigram table of `table` (SQLite; looked up once)."""
+    if not is_sqlite():
+        return False
+    key = (db.obj.database, table)
+    found = _present.get(key)
+    if found is None:
+        row = db.execute_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (f"{table}_search",)
+        ).fetchone()
+        found = _present[key] = row is not None
+    return found
+
+
+def match_query(texts: list[str]) -> str | None:
+    """The FTS5 query that finds any of `texts` anywhere (quoted phrases, OR), or None when a
+    text is too short for the trigram index."""
+    if not texts or any(len(text) < TRIGRAM for text in texts):
+        return None
+    return " OR ".join('"' + text.replace('"', '""') + '"' for text in texts)
+
+
+def matching_ids(model, query: str):
+    """`model.id IN (the ids the trigram table matches)`: SQLite reads the matches from the
+    index and seeks each row by its id."""
+    table = model._meta.table_name
+    sql = f"(SELECT rowid FROM {table}_search WHERE {table}_search MATCH ?)"  # noqa: S608
+    found = SQL(sql, [query])
+    return model.id.in_(found)
+
+
+def not_indexed(column):
+    """`+column`: the same value, but SQLite will not choose the column's index for it, so that
+    a search drives the query from the trigram matches instead of reading every row of an
+    indexed range (e.g. all of a supplier's clients)."""
+    return NodeList((SQL("+"), column), glue="")
+
+
+def equals_not_indexed(column, value):
+    return Expression(not_indexed(column), OP.EQ, value)
