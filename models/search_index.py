@@ -48,12 +48,8 @@ def matching_ids(model, query: str):
     return model.id.in_(found)
 
 
-def not_indexed(column):
-    """`+column`: the same value, but SQLite will not choose the column's index for it, so that
-    a search drives the query from the trigram matches instead of reading every row of an
-    indexed range (e.g. all of a supplier's clients)."""
-    return NodeList((SQL("+"), column), glue="")
-
-
 def equals_not_indexed(column, value):
-    return Expression(not_indexed(column), OP.EQ, value)
+    """`+column = value`: the same test, but SQLite will not choose the column's index for it,
+    so that a search drives the query from the trigram matches instead of reading every row of
+    an indexed range (e.g. all of a supplier's clients)."""
+    return Expression(NodeList((SQL("+"), column), glue=""), OP.EQ, value)

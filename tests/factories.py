@@ -55,3 +55,28 @@ def make_member(
         user.last_party = party
         user.save()
     return user
+
+
+CLIENT_ADDRESS = {
+    "street": "Dorpsstraat 1",
+    "postal_code": "1012 AB",
+    "city": "Amsterdam",
+    "country": "NL",
+}
+
+
+def make_client(actor: User, supplier: Party, name: str, **terms):
+    """A client created on the spot by `actor` of `supplier` (a Dutch business with one
+    address for delivery and invoices), with `terms` set when given."""
+    from models.relationship_verbs import create_client, update_terms
+
+    relationship, _ = create_client(
+        actor,
+        supplier,
+        company={"legal_name": name, "country": "NL"},
+        delivery=CLIENT_ADDRESS,
+        invoice=CLIENT_ADDRESS,
+    )
+    if terms:
+        return update_terms(actor, supplier, relationship.id, relationship.version, **terms)
+    return relationship

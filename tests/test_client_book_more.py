@@ -17,7 +17,6 @@ from models.relationships import (
     Relationship,
     connect_client,
     create_client,
-    update_terms,
 )
 from tests import factories
 from tests.conftest import text_of
@@ -39,14 +38,7 @@ def book(app):
     canteens = CustomerCategory.create(supplier=supplier, name="Canteens", code="CAN")
 
     def client_named(name, **terms):
-        r, _ = create_client(
-            admin,
-            supplier,
-            company={"legal_name": name, "country": "NL"},
-            delivery=ADDRESS,
-            invoice=ADDRESS,
-        )
-        return update_terms(admin, supplier, r.id, r.version, **terms) if terms else r
+        return factories.make_client(admin, supplier, name, **terms)
 
     return {
         "supplier": supplier,

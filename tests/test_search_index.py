@@ -9,7 +9,7 @@ import pytest
 import models.client_lists as client_lists
 from models.base import is_sqlite
 from models.client_lists import client_page
-from models.relationship_verbs import create_client, remove_client, update_terms
+from models.relationship_verbs import remove_client, update_terms
 from models.search_index import has_index, match_query
 from tests import factories
 
@@ -30,28 +30,15 @@ NAMES = [
 ]
 
 
-def _client(actor, supplier, name, **terms):
-    relationship, _ = create_client(
-        actor,
-        supplier,
-        company={"legal_name": name, "country": "NL"},
-        delivery=ADDRESS,
-        invoice=ADDRESS,
-    )
-    if terms:
-        relationship = update_terms(actor, supplier, relationship.id, relationship.version, **terms)
-    return relationship
-
-
 @pytest.fixture
 def books(app):
     supplier = factories.make_party(display_name="Brouwer")
     admin = factories.make_member(supplier, "admin")
     other = factories.make_party(display_name="Other supplier")
     other_admin = factories.make_member(other, "admin")
-    mine = {name: _client(admin, supplier, name) for name in NAMES}
+    mine = {name: factories.make_client(admin, supplier, name) for name in NAMES}
     for name in NAMES:  # the same names at another supplier: never in Brouwer's counts
-        _client(other_admin, other, name)
+        factories.make_client(other_admin, other, name)
     return {"supplier": supplier, "admin": admin, "clients": mine}
 
 
