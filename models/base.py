@@ -29,6 +29,10 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,  # ms: writers wait for each other instead of failing
     "synchronous": "normal",
+    # 16 MB of pages per connection (SQLite's default is 2 MB): a search that seeks its
+    # matches across the client table otherwise reads them from the file again on every request
+    # once the request's other queries have pushed them out (0.99 -> 0.59 ms for a search's count)
+    "cache_size": -16000,
 }
 
 
