@@ -1151,3 +1151,55 @@ def test_currency_change_is_refused_while_money_defaults_are_set(run, shop):
     party.save()
     run(company.update_company_profile, admin, party, **_profile(reload(party), currency="JPY"))
     assert reload(party).currency == "JPY"
+
+
+def test_addresses_read_compactly_until_managed(client, login, shop, run):
+    """An address shows its lines, its points' names and one Manage button; managed (by link,
+    or htmx in place) it shows its actions and its points' actions; Done reads compactly
+    again. A member who may not edit sees no button at all."""
+    party, admin = shop["party"], shop["admin"]
+    run(company.add_address, admin, party, kind="invoice", **ADDRESS)
+    dock = run(company.add_address, admin, party, kind="delivery", **{**ADDRESS, "label": "Dock"})
+    depot = run(company.add_address, admin, party, kind="delivery", **{**ADDRESS, "label": "Depot"})
+    point = run(company.add_delivery_point, admin, party, dock.id, name="Building 3")
+    url = f"{base(party)}/"
+    edit_point = f'href="{base(party)}/points/{point.id}/edit"'
+    edit_dock = f'href="{base(party)}/addresses/{dock.id}/edit"'
+
+    login(admin)
+    html = client.get(url).get_data(as_text=True)
+    assert "Building 3" in html
+    assert edit_point not in html and edit_dock not in html
+    assert f"/addresses/{depot.id}/default" not in html
+    assert "/points/" not in html and "addresses/" not in html.replace("addresses/new", "")
+    assert html.count('data-testid="manage-address"') == 3
+    assert f'href="{url}?manage={dock.id}#address-{dock.id}"' in html
+
+    managed = client.get(f"{url}?manage={dock.id}").get_data(as_text=True)  # no JavaScript
+    assert "<html" in managed
+    assert edit_point in managed and edit_dock in managed
+    assert f'action="{base(party)}/points/{point.id}/delete/confirm"' in managed
+    assert f'action="{base(party)}/addresses/{depot.id}/default"' not in managed
+    assert managed.count('data-testid="manage-address"') == 2
+
+    target = {"HX-Request": "true", "HX-Target": f"address-{dock.id}"}
+    region = client.get(f"{url}?manage={dock.id}", headers=target)
+    assert "<html" not in region.get_data(as_text=True)
+    assert edit_point in region.get_data(as_text=True)
+    assert 'data-testid="manage-done"' in region.get_data(as_text=True)
+    done = client.get(url, headers=target).get_data(as_text=True)
+    assert edit_point not in done and 'data-testid="manage-address"' in done
+
+    # after an action the address stays managed: in place, and after a no-JS redirect
+    saved = client.post(
+        f"{base(party)}/points/{point.id}",
+        data={"name": "Building 4", "instructions": "", "address": str(dock.id), "version": "1"},
+    )
+    assert saved.status_code == 303
+    assert f"manage={dock.id}#point-{point.id}" in saved.headers["Location"]
+
+    login(shop["employee"])
+    html = client.get(url).get_data(as_text=True)
+    assert "Building 4" in html and 'data-testid="manage-address"' not in html
+    assert "Building 4" in client.get(f"{url}?manage={dock.id}").get_data(as_text=True)
+    assert edit_point not in client.get(f"{url}?manage={dock.id}").get_data(as_text=True)

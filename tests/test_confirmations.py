@@ -73,14 +73,14 @@ def shop(make_party, make_member):
     entry = PriceListEntry.create(price_list=price_list, product=product, price_minor=900)
     # (page with the button, action URL, a name the confirmation shows, the record)
     actions = {
-        "point": (
-            f"{base}/company/",
+        "point": (  # an address's actions and its points' show once it is managed
+            f"{base}/company/?manage={point.address_id}",
             f"{base}/company/points/{point.id}/delete",
             "Hal 2, koelcel",
             lambda: DeliveryPoint.get_or_none(DeliveryPoint.id == point.id),
         ),
         "address": (
-            f"{base}/company/",
+            f"{base}/company/?manage={address.id}",
             f"{base}/company/addresses/{address.id}/delete",
             "Dock Zaandam",
             lambda: Address.get_or_none(Address.id == address.id),
@@ -252,10 +252,12 @@ def test_every_confirmation_belongs_to_an_action(app):
 
 def test_cancel_goes_back_to_the_record(client, login, shop):
     login(shop["admin"])
-    _page, action, _name, _record = shop["actions"]["point"]
+    _page, action, _name, record = shop["actions"]["point"]
     html = client.get(f"{action}/confirm").get_data(as_text=True)
-    point_id = action.split("/")[-2]
-    assert f'href="/p/{shop["party"].id}/company/#point-{point_id}"' in html
+    point = record()
+    # back to the point, its address still managed (the point's actions showing)
+    company = f"/p/{shop['party'].id}/company/"
+    assert f'href="{company}?manage={point.address_id}#point-{point.id}"' in html
 
 
 def test_removing_yourself_says_so(client, login, shop):

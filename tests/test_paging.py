@@ -306,7 +306,10 @@ def test_without_javascript_the_edit_form_opens_on_the_page_holding_the_address(
         data={**ADDRESS, "label": "Depot 21", "city": "Haarlem", "version": "1"},
     )
     assert saved.status_code == 303
-    assert saved.headers["Location"].endswith(f"?delivery_page=3#address-{depot.id}")
+    # back on its page, the address still managed (its actions open)
+    assert saved.headers["Location"].endswith(
+        f"?delivery_page=3&manage={depot.id}#address-{depot.id}"
+    )
 
 
 def test_make_default_on_page_3_shows_the_first_page(client, login, addresses):

@@ -42,6 +42,9 @@ def test_admin_adds_a_delivery_address_with_two_points_in_place(page, live_serve
     expect(address).to_contain_text("1506 RZ Zaandam")
     expect(deliveries.locator("form.add-form")).to_have_count(0)
 
+    # the new address reads compactly: Manage opens its actions and its points' in place
+    address.get_by_test_id("manage-address").click()
+    expect(address.get_by_test_id("manage-done")).to_be_visible()
     for name, instructions in [
         ("Hal 1, laaddock", "Melden bij de portier."),
         ("Hal 2, koelcel", "Gekoelde producten direct naar de koelcel."),
@@ -72,6 +75,15 @@ def test_admin_adds_a_delivery_address_with_two_points_in_place(page, live_serve
     address.locator("form a.button-quiet").click()
     expect(address.locator('form [name="street"]')).to_have_count(0)
     expect(address).to_contain_text("Distributiecentrum Zaandam")
+    assert page.evaluate("window.notReloaded === true"), "the page reloaded"
+
+    # Done: the address reads compactly again, its points by name
+    address.get_by_test_id("manage-done").click()
+    expect(address.get_by_test_id("manage-address")).to_be_visible()
+    expect(address.locator('a[href*="/points/new"]')).to_have_count(0)
+    expect(address.locator('[data-testid="delivery-point"]').nth(1)).to_have_text(
+        "Hal 2, koelcel (achteringang)"
+    )
     assert page.evaluate("window.notReloaded === true"), "the page reloaded"
 
     # it was saved: a fresh load shows it
@@ -144,6 +156,10 @@ def test_campus_on_a_tablet(tablet_page, live_server):
         assert box["height"] >= 44, box
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "company-settings-768.png"), full_page=True)
+    campus.get_by_test_id("manage-address").click()
+    for box in [b.bounding_box() for b in campus.locator(".button").all()]:
+        assert box["height"] >= 44, box
+    page.screenshot(path=str(ARTIFACTS / "company-settings-768-manage.png"), full_page=True)
     campus.locator('.address-head ~ .form-actions a[href*="/edit"]').click()
     expect(campus.locator('form [name="street"]')).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "company-settings-768-edit.png"), full_page=True)

@@ -31,6 +31,8 @@ def test_deleting_a_delivery_point_without_javascript(nojs_page, live_server):
     sign_in(page, live_server, "valcarcel-buyer@example.com")
     open_company_settings(page)
     campus = page.locator('[data-testid="address"]', has_text=CAMPUS)
+    campus.get_by_test_id("manage-address").click()  # a plain link without JavaScript
+    page.wait_for_url(re.compile(r"/company/\?manage=\d+#address-\d+$"))
     points = campus.locator('[data-testid="delivery-point"]')
     expect(points).to_have_count(3)
     name = points.first.locator(".point-name").inner_text()
@@ -41,14 +43,14 @@ def test_deleting_a_delivery_point_without_javascript(nojs_page, live_server):
     expect(page.get_by_test_id("confirm-question")).to_be_visible()
     expect(page.locator(".confirm-card")).to_contain_text(name)
     page.locator(".confirm-actions a").click()
-    page.wait_for_url(re.compile(r"/company/#point-\d+$"))
+    page.wait_for_url(re.compile(r"/company/\?manage=\d+#point-\d+$"))
     expect(points).to_have_count(3)
 
     # confirmed, it goes
     points.first.locator('form[action$="/delete/confirm"] button').click()
     page.wait_for_url(re.compile(r"/delete/confirm\??$"))
     page.locator('.confirm-actions form[method="post"] button').click()
-    page.wait_for_url(re.compile(r"/company/#points-\d+$"))
+    page.wait_for_url(re.compile(r"/company/\?manage=\d+#points-\d+$"))
     expect(points).to_have_count(2)
     expect(campus).not_to_contain_text(name)
     expect(page.locator("#flashes .flash")).to_have_count(1)
@@ -93,6 +95,7 @@ def test_with_javascript_one_click_and_the_dialog(page, live_server):
     open_company_settings(page)
     page.evaluate("window.notReloaded = true")
     campus = page.locator('[data-testid="address"]', has_text=CAMPUS)
+    campus.get_by_test_id("manage-address").click()
     points = campus.locator('[data-testid="delivery-point"]')
     # the dialog says no: nothing happens
     page.once("dialog", lambda dialog: dialog.dismiss())

@@ -68,10 +68,13 @@ def _context(
     errors: dict | None = None,
     conflicts: dict | None = None,
     show_page: dict | None = None,
+    manage: bool = True,
 ) -> dict:
     """What the page (or one of its regions) shows; a region rendered alone loads only what
     it shows. Regions are keyed by their DOM id in `editing` (the open form), `notices` (what
-    just happened) and `errors` (a refusal)."""
+    just happened) and `errors` (a refusal). An address reads compactly (its lines, its points'
+    names, one Manage button) unless it is *managed*: named by `?manage=<id>`, or the address
+    an action was just taken on (`manage=False`: not even then)."""
     party = g.party
     full = not wants_block() or block not in _ADDRESS_BLOCKS
     editing = editing or {}
@@ -95,6 +98,10 @@ def _context(
     if point_id is not None:
         point = delivery_point_of(party, point_id)
         context.update(point=point, address=address_with_points(party, point.address_id))
+    managing = {request.args.get("manage", type=int)}
+    if manage and "address" in context:
+        managing.add(context["address"].id)
+    context["managing"] = managing
     show_page = dict(show_page or {})
     if full and "address" in context and not wants_block():
         # the whole page with one address's form open: its list shows the page holding it
@@ -108,7 +115,7 @@ def _context(
         args[f"{k}_page"] = page.number if page.number > 1 else None
     context.update(
         list_args=args,
-        row_urls=_row_urls(party),
+        row_urls=_row_urls(party, args),
         row=_row_texts(),
         address_totals=totals,
         address_lists=[(k, lists[k]) for k in kinds] if full else [],
@@ -121,9 +128,11 @@ def _context(
     return context
 
 
-def _row_urls(party) -> dict:
+def _row_urls(party, list_args: dict) -> dict:
     """The actions' URLs of the listed addresses and points, built once for all rows."""
     return {
+        # the page as it is, with one address managed (its actions and its points' actions)
+        "manage": RowURL("company.show", "manage", party_id=party.id, **list_args),
         "edit_address": RowURL("company.edit_address", "address_id", party_id=party.id),
         "make_default": RowURL("company.make_default", "address_id", party_id=party.id),
         "delete_address": RowURL("company.delete_address", "address_id", party_id=party.id),
@@ -138,6 +147,10 @@ def _row_texts() -> SimpleNamespace:
     translated and built once for all rows: ~200 look-ups a page otherwise."""
     return SimpleNamespace(
         edit=_("Edit"),
+        manage=_("Manage"),
+        done=_("Done"),
+        manage_icon=icon("pencil"),
+        check=icon("check"),
         default=_("Default"),
         make_default=_("Make default"),
         delete=_("Delete"),
@@ -173,9 +186,13 @@ def render(block: str | None = None, status: int = 200, **state):
     return response
 
 
-def show_url(anchor: str = "", show_page: dict | None = None) -> str:
-    """The settings page, its address lists where the user was (or on `show_page`)."""
-    url = url_for("company.show", party_id=g.party.id, **_list_args(show_page))
+def show_url(anchor: str = "", show_page: dict | None = None, manage: int | None = None) -> str:
+    """The settings page, its address lists where the user was (or on `show_page`), with
+    the address `manage` managed."""
+    args = _list_args(show_page)
+    if manage is not None:
+        args["manage"] = manage
+    url = url_for("company.show", party_id=g.party.id, **args)
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -185,15 +202,17 @@ def done(message: str, region: str, block: str, **state):
     if wants_block():
         return render(block, notices={region: message}, **state)
     flash(message)
-    show_page = state.get("show_page")
+    show_page, managed = state.get("show_page"), None
     try:
         if state.get("address_id") is not None:
-            show_page = holding(Address.get_by_id(state["address_id"]))
+            managed = Address.get_by_id(state["address_id"])
         elif state.get("point_id") is not None:
-            show_page = holding(delivery_point_of(g.party, state["point_id"]).address)
+            managed = delivery_point_of(g.party, state["point_id"]).address
     except (Address.DoesNotExist, NotFound):
         pass
-    return redirect_to(show_url(region, show_page))
+    if managed is not None:
+        show_page = holding(managed)
+    return redirect_to(show_url(region, show_page, managed.id if managed else None))
 
 
 def actor():
@@ -266,7 +285,7 @@ def show(party_id):
     if prefix in blocks and number.isdigit():
         key = "point_id" if prefix == "point" else "address_id"
         try:
-            return render(blocks[prefix], **{key: int(number)})
+            return render(blocks[prefix], manage=False, **{key: int(number)})
         except NotFound:
             abort(404)
     return render("settings")

@@ -181,7 +181,7 @@ def confirm_delete_address(party_id, address_id):
         facts=facts,
         button=_("Delete"),
         action_url=url_for("company.delete_address", party_id=g.party.id, address_id=address.id),
-        cancel_url=show_url(f"address-{address.id}"),
+        cancel_url=show_url(f"address-{address.id}", holding(address), address.id),
     )
 
 
@@ -338,7 +338,7 @@ def confirm_delete_point(party_id, point_id):
         facts=[(_("Delivery point"), point.name), (_("Delivery address"), point.address.summary)],
         button=_("Delete"),
         action_url=url_for("company.delete_point", party_id=g.party.id, point_id=point.id),
-        cancel_url=show_url(f"point-{point.id}"),
+        cancel_url=show_url(f"point-{point.id}", holding(point.address), point.address_id),
     )
 
 
