@@ -12,7 +12,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from . import audit
+from . import audit, search_index
 from .addresses import Address, _address_values
 from .base import BulkInsert, DomainError, retrying, transaction, utcnow
 from .company import party_fields
@@ -354,6 +354,8 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
                 reindex([Relationship.get_by_id(row.known.id)])  # its tags are searched
         BulkInsert(Address).many(addresses)
         BulkInsert(Relationship).many(links)
+        if links:
+            search_index.compact("relationship")
         result = {
             "created": counts["create"],
             "updated": counts["update"],

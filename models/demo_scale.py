@@ -293,6 +293,7 @@ def _grow_clients(party: Party, size: int, messages: int, rng: random.Random) ->
         Relationship,
         index_text,
     )
+    from .search_index import compact
 
     existing = Relationship.select().where(Relationship.supplier == party).count()
     wanted = max(size - existing, 0)
@@ -364,6 +365,7 @@ def _grow_clients(party: Party, size: int, messages: int, rng: random.Random) ->
         links[-1].update(sort_name=sort_name, search_text=search_text)
     BulkInsert(Address).many(addresses)
     BulkInsert(Relationship).many(links)
+    compact("relationship")
     ids = [r.id for r in Relationship.select(Relationship.id).where(Relationship.supplier == party)]
     BulkInsert(ClientContact).many(
         [
