@@ -98,7 +98,7 @@ def _context(
     if point_id is not None:
         point = delivery_point_of(party, point_id)
         context.update(point=point, address=address_with_points(party, point.address_id))
-    managing = {request.args.get("manage", type=int)}
+    managing = {request.args.get("manage", type=int)} - {None}
     if manage and "address" in context:
         managing.add(context["address"].id)
     context["managing"] = managing
@@ -149,7 +149,6 @@ def _row_texts() -> SimpleNamespace:
         edit=_("Edit"),
         manage=_("Manage"),
         done=_("Done"),
-        manage_icon=icon("pencil"),
         check=icon("check"),
         default=_("Default"),
         make_default=_("Make default"),
