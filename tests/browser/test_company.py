@@ -157,6 +157,7 @@ def test_campus_on_a_tablet(tablet_page, live_server):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "company-settings-768.png"), full_page=True)
     campus.get_by_test_id("manage-address").click()
+    expect(campus.get_by_test_id("manage-done")).to_be_visible()  # swapped in
     for box in [b.bounding_box() for b in campus.locator(".button").all()]:
         assert box["height"] >= 44, box
     page.screenshot(path=str(ARTIFACTS / "company-settings-768-manage.png"), full_page=True)
