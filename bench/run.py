@@ -94,7 +94,10 @@ ENTRIES = [
     Entry("schedule", "page", "/p/{party}/schedules/{schedule}/"),
     Entry("team_members", "fragment", "/p/{party}/team/"),
     Entry("audit_rows", "fragment", "/p/{party}/audit/?page=2"),
+    # the whole settings region: no control asks for it since the cards' Cancel gets its card
     Entry("company_settings", "fragment", "/p/{party}/company/"),
+    # what Cancel on the profile card's form swaps back
+    Entry("profile_card", "fragment", "/p/{party}/company/", "company-profile"),
     # what the delivery addresses' pager swaps: 10 addresses with their delivery points
     Entry(
         "delivery_addresses_2",

@@ -1203,3 +1203,26 @@ def test_addresses_read_compactly_until_managed(client, login, shop, run):
     assert "Building 4" in html and 'data-testid="manage-address"' not in html
     assert "Building 4" in client.get(f"{url}?manage={dock.id}").get_data(as_text=True)
     assert edit_point not in client.get(f"{url}?manage={dock.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "region, shown, absent",
+    [
+        ("company-profile", "Legal name", ("company-bank", "company-addresses")),
+        ("company-bank", "Add bank account", ("company-profile", "company-addresses")),
+        ("company-defaults", "Minimum order value", ("company-bank", "company-addresses")),
+    ],
+)
+def test_a_cards_cancel_gets_the_card_alone(client, login, shop, run, region, shown, absent):
+    """Cancel on a card's form swaps the card back (htmx targets its id): the answer is that
+    card, not the whole settings region with every address for htmx to pick from."""
+    party, admin = shop["party"], shop["admin"]
+    run(company.add_address, admin, party, kind="delivery", **ADDRESS)
+    login(admin)
+    response = client.get(f"{base(party)}/", headers={**HX, "HX-Target": region})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="{region}"' in html and shown in html
+    assert "<html" not in html and "Transformatorweg" not in html
+    for other in absent:
+        assert f'id="{other}"' not in html

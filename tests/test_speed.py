@@ -177,6 +177,10 @@ PINNED = [
     ("company settings", "/p/{party}/company/", None),
     ("company settings region", "/p/{party}/company/", HX),
     ("company settings, page 2", "/p/{party}/company/?delivery_page=2&invoice_page=2", None),
+    # what a card's Cancel swaps back: the card alone
+    ("company profile card", "/p/{party}/company/", {**HX, "HX-Target": "company-profile"}),
+    ("bank account card", "/p/{party}/company/", {**HX, "HX-Target": "company-bank"}),
+    ("supplier defaults card", "/p/{party}/company/", {**HX, "HX-Target": "company-defaults"}),
     (
         "delivery address rows, page 2",
         "/p/{party}/company/?delivery_page=2",
@@ -206,6 +210,9 @@ QUERIES = {
     "company settings": 7,
     "company settings region": 7,
     "company settings, page 2": 7,
+    "company profile card": 2,
+    "bank account card": 3,
+    "supplier defaults card": 2,
     "delivery address rows, page 2": 5,
     "delivery address rows, search": 6,
     "invoice address list": 4,

@@ -34,6 +34,8 @@ PAGE = "company/show.html"
 ADDRESSES_PER_PAGE = 10
 # blocks that show addresses only: they need neither the bank account nor the defaults
 _ADDRESS_BLOCKS = ("address_list", "address_rows", "address_item", "point_list", "point_item")
+# the cards, by their DOM id: each rendered alone loads only what it shows
+CARD_BLOCKS = {"company-profile": "profile", "company-bank": "bank", "company-defaults": "defaults"}
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -76,7 +78,8 @@ def _context(
     names, one Manage button) unless it is *managed*: named by `?manage=<id>`, or the address
     an action was just taken on (`manage=False`: not even then)."""
     party = g.party
-    full = not wants_block() or block not in _ADDRESS_BLOCKS
+    card = block if wants_block() and block in CARD_BLOCKS.values() else None
+    full = not wants_block() or (block not in _ADDRESS_BLOCKS and not card)
     editing = editing or {}
     for region, form in editing.items():
         _prepare(form, region)
@@ -123,8 +126,10 @@ def _context(
     )
     if kind is not None and kind in lists:
         context.update(kind=kind, addresses=lists[kind])
-    if full:
-        context.update(bank=bank_account_of(party), defaults=supplier_defaults(party))
+    if full or card == "bank":
+        context["bank"] = bank_account_of(party)
+    if full or card == "defaults":
+        context["defaults"] = supplier_defaults(party)
     return context
 
 
@@ -273,9 +278,11 @@ def show_conflict(
 def show(party_id):
     """Company settings: profile, addresses with delivery points (a page of each kind at a
     time, searchable), bank account, defaults. An htmx request gets the region it targets
-    (a list's pager or search box, an address or point whose form is cancelled), else the
-    settings region."""
+    (a list's pager or search box, a card, an address or point whose form is cancelled), else
+    the settings region."""
     target = (request.htmx.target or "") if wants_block() else ""
+    if target in CARD_BLOCKS:
+        return render(CARD_BLOCKS[target])
     kind, _, rest = target.removeprefix("addresses-").partition("-")
     if target.startswith("addresses-") and kind in ADDRESS_KINDS and rest in ("", "rows"):
         return render("address_rows" if rest else "address_list", kind=kind)
