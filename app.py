@@ -385,9 +385,23 @@ def _register_cli(app: Flask) -> None:
     @click.option("--audit", default=10_000, show_default=True, help="Audit entries in total.")
     @click.option("--clients", default=0, show_default=True, help="Clients in total.")
     @click.option("--messages", default=0, show_default=True, help="Messages over them, in total.")
+    @click.option("--products", default=0, show_default=True, help="Products in total.")
+    @click.option("--price-lists", default=0, show_default=True, help="Price lists in total.")
+    @click.option("--list-entries", default=0, show_default=True, help="Products per price list.")
+    @click.option("--categories", default=0, show_default=True, help="Customer categories.")
+    @click.option("--codes", default=0, show_default=True, help="Own codes over the categories.")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     def demo_scale(
-        party_id, members, addresses, points, schedules, audit, clients, messages, as_json
+        party_id,
+        members,
+        addresses,
+        points,
+        schedules,
+        audit,
+        clients,
+        messages,
+        as_json,
+        **catalog,
     ):
         """Grow one party to a large size, for measuring speed (`make bench`)."""
         import json
@@ -403,7 +417,14 @@ def _register_cli(app: Flask) -> None:
             if party is None:
                 raise click.ClickException(f"No party {party_id}.")
         sizes = dict(members=members, addresses=addresses, points=points, schedules=schedules)
-        done = scale_party(party, audit_entries=audit, clients=clients, messages=messages, **sizes)
+        done = scale_party(
+            party,
+            audit_entries=audit,
+            clients=clients,
+            messages=messages,
+            catalog=catalog,
+            **sizes,
+        )
         result = {
             "party": done.party.id,
             "admin": done.admin_email,
@@ -415,6 +436,8 @@ def _register_cli(app: Flask) -> None:
             "audit_entries": done.audit_entries,
             "clients": done.clients,
             "messages": done.messages,
+            "products": done.products,
+            "buyer": done.buyer_email,
         }
         if as_json:
             click.echo(json.dumps(result))

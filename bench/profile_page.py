@@ -21,6 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="e.g. /p/10/audit/ (the party id is printed by make bench)")
     parser.add_argument("--htmx", action="store_true", help="send HX-Request: true")
+    parser.add_argument("--target", help="with --htmx: the HX-Target (the region a control swaps)")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--database", default=str(ROOT / "instance" / "bench" / "bench.sqlite3"))
     parser.add_argument("--top", type=int, default=30)
@@ -50,7 +51,11 @@ def main() -> None:
         app.extensions["database"].close()
     client = app.test_client()
     client.post("/signin", data={"email": admin.email, "password": "portal-demo"})
-    headers = {"HX-Request": "true"} if args.htmx else {}
+    headers = (
+        {"HX-Request": "true", **({"HX-Target": args.target} if args.target else {})}
+        if args.htmx
+        else {}
+    )
     client.get(args.url, headers=headers)
     profile = cProfile.Profile()
     profile.enable()

@@ -47,6 +47,12 @@ FULL = {
     "audit": 10_000,
     "clients": 10_000,
     "messages": 50_000,
+    # the catalog (issue 9): 20 price lists of 100,000 entries, a million own codes
+    "products": 100_000,
+    "price_lists": 20,
+    "list_entries": 100_000,
+    "categories": 50,
+    "codes": 1_000_000,
 }
 CONNECTIONS = 16  # throughput (rps, ratio): enough to keep both workers busy all the time
 # latency (p50, p95): one connection per worker, so that a request never waits in a queue behind
@@ -72,11 +78,12 @@ end
 class Entry:
     name: str
     kind: str  # "page" | "fragment"
-    path: str  # with {party} and {schedule} placeholders
+    path: str  # with {party}, {schedule}, {buyer}, {link} and {product} placeholders
     target: str = ""  # the region an htmx request names (HX-Target), if any
+    buyer: bool = False  # measured as the buyer of the party's catalog, not its admin
 
-    def url(self, party: int, schedule: int) -> str:
-        return self.path.format(party=party, schedule=schedule)
+    def url(self, data: dict) -> str:
+        return self.path.format(**data)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -116,6 +123,39 @@ ENTRIES = [
         "client-rows",
     ),
     Entry("client_page_2", "fragment", "/p/{party}/clients/?page=2", "client-rows"),
+    # the catalog (issue 9) at 100,000 products: the supplier's list, and a buyer's catalog
+    Entry("products", "page", "/p/{party}/products/"),
+    Entry("product_search", "fragment", "/p/{party}/products/?q=B01234", "product-rows"),
+    Entry("catalog", "page", "/p/{buyer}/suppliers/{link}/catalog", buyer=True),
+    Entry(
+        "catalog_search_name",
+        "fragment",
+        "/p/{buyer}/suppliers/{link}/catalog?q=orange+juice+5+l",
+        "catalog-rows",
+        buyer=True,
+    ),
+    Entry(
+        "catalog_search_sku",
+        "fragment",
+        "/p/{buyer}/suppliers/{link}/catalog?q=B012345",
+        "catalog-rows",
+        buyer=True,
+    ),
+    Entry(
+        "catalog_search_own_code",
+        "fragment",
+        "/p/{buyer}/suppliers/{link}/catalog?q=K01-012345",
+        "catalog-rows",
+        buyer=True,
+    ),
+    Entry(
+        "catalog_page_2",
+        "fragment",
+        "/p/{buyer}/suppliers/{link}/catalog?page=2",
+        "catalog-rows",
+        buyer=True,
+    ),
+    Entry("product", "page", "/p/{buyer}/suppliers/{link}/catalog/{product}", buyer=True),
 ]
 
 
@@ -169,7 +209,7 @@ def build_database(path: Path, sizes: dict, env: dict) -> dict:
     env = {**env, "DATABASE_URL": f"sqlite:///{path}"}
     flask_cli(env, "db", "upgrade")
     flask_cli(env, "demo", "load")
-    options = [f"--{key}={value}" for key, value in sizes.items()]
+    options = [f"--{key.replace('_', '-')}={value}" for key, value in sizes.items()]
     return json.loads(flask_cli(env, "demo", "scale", "--json", *options).strip().splitlines()[-1])
 
 
@@ -301,10 +341,12 @@ def count_queries(db_path: Path, data: dict, entries: list[Entry]) -> dict[str, 
         }
     )
     database = app.extensions["database"]
-    client = app.test_client()
-    answer = client.post("/signin", data={"email": data["admin"], "password": data["password"]})
-    if answer.status_code != 303:
-        sys.exit(f"bench: in-process sign-in failed ({answer.status_code})")
+    clients = {}
+    for buyer, email in ((False, data["admin"]), (True, data["buyer_email"])):
+        clients[buyer] = app.test_client()
+        answer = clients[buyer].post("/signin", data={"email": email, "password": data["password"]})
+        if answer.status_code != 303:
+            sys.exit(f"bench: in-process sign-in as {email} failed ({answer.status_code})")
     calls = [0]
     execute_sql = database.execute_sql
 
@@ -316,7 +358,8 @@ def count_queries(db_path: Path, data: dict, entries: list[Entry]) -> dict[str, 
     counts = {}
     try:
         for entry in entries:
-            url = entry.url(data["party"], data["schedule"])
+            url = entry.url(data)
+            client = clients[entry.buyer]
             client.get(url, headers=entry.headers)
             calls[0] = 0
             response = client.get(url, headers=entry.headers)
@@ -330,14 +373,38 @@ def count_queries(db_path: Path, data: dict, entries: list[Entry]) -> dict[str, 
     return counts
 
 
-def first_schedule(db_path: Path, party: int) -> int:
+def ids_of(db_path: Path, data: dict) -> dict:
+    """What the entries' URLs name besides the party: its first schedule, the buyer's party,
+    its relationship with the party and one product the buyer sees."""
     import sqlite3
 
     with sqlite3.connect(db_path) as connection:
-        row = connection.execute(
-            "SELECT id FROM delivery_schedule WHERE party_id = ? ORDER BY id LIMIT 1", (party,)
+
+        def one(sql: str, *args):
+            row = connection.execute(sql, args).fetchone()
+            return row[0] if row else 0
+
+        party = data["party"]
+        schedule = one("SELECT id FROM delivery_schedule WHERE party_id = ? ORDER BY id", party)
+        link, buyer = connection.execute(
+            "SELECT r.id, r.customer_id FROM relationship r JOIN membership m"
+            " ON m.party_id = r.customer_id JOIN user_account u ON u.id = m.user_id"
+            " WHERE r.supplier_id = ? AND u.email = ?",
+            (party, data["buyer"]),
         ).fetchone()
-    return row[0]
+        product = one(
+            "SELECT id FROM product WHERE supplier_id = ? AND restricted = 0 ORDER BY id LIMIT 1"
+            " OFFSET 500",
+            party,
+        )
+    return {
+        **data,
+        "schedule": schedule,
+        "buyer_email": data["buyer"],
+        "buyer": buyer,
+        "link": link,
+        "product": product,
+    }
 
 
 # --- report --------------------------------------------------------------------------------
@@ -404,11 +471,11 @@ def main() -> None:
     big_db, small_db = WORK / "bench.sqlite3", WORK / "bench-small.sqlite3"
     say(f"building {big_db.relative_to(ROOT)}: {FULL}")
     big = build_database(big_db, FULL, env)
-    big["schedule"] = first_schedule(big_db, big["party"])
+    big = ids_of(big_db, big)
     small_sizes = {key: value // 10 for key, value in FULL.items()}
     say(f"building {small_db.relative_to(ROOT)}: {small_sizes}")
     small = build_database(small_db, small_sizes, env)
-    small["schedule"] = first_schedule(small_db, small["party"])
+    small = ids_of(small_db, small)
     entries = [e for e in ENTRIES if not args.only or e.name in args.only]
 
     servers = Servers()
@@ -420,6 +487,7 @@ def main() -> None:
         yard_env = {**server_env, "BENCH_DATABASE": str(big_db), "BENCH_PARTY": str(big["party"])}
         yardstick = servers.start("yardstick", "bench.yardstick:app", yard_env)
         cookie = sign_in(portal, big["admin"], big["password"])
+        cookies = {False: cookie, True: sign_in(portal, big["buyer_email"], big["password"])}
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA_REPORT)
         try:
@@ -428,8 +496,8 @@ def main() -> None:
             # each ratio compares two runs made under the same load
             yard_runs = []
             for entry in entries:
-                url = entry.url(big["party"], big["schedule"])
-                headers = {"Cookie": cookie, **entry.headers}
+                url = entry.url(big)
+                headers = {"Cookie": cookies[entry.buyer], **entry.headers}
                 status, html = fetch(portal, url, headers)
                 if status != 200:
                     sys.exit(f"bench: {url} answered {status}")

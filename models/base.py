@@ -286,10 +286,12 @@ class Page:
     number: int
     per_page: int
     total: int
+    more: bool = False  # counted only up to `total`: there are more rows than that
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        """How many pages (with `more`: the pages counted so far, and one more at least)."""
+        return max(1, -(-self.total // self.per_page)) + (1 if self.more else 0)
 
     @property
     def first(self) -> int:
@@ -311,6 +313,25 @@ class Page:
         total = count()
         number = min(number, max(1, -(-total // per_page)))
         return cls(rows(per_page, (number - 1) * per_page), number, per_page, total)
+
+    @classmethod
+    def capped(cls, count_upto, rows, page, per_page: int, cap: int) -> Page:
+        """Like of(), but the rows are counted only up to `cap` (or up to the asked page, when
+        it lies further): `count_upto(limit)` counts at most `limit` rows, so a count never
+        reads the whole of a large list. Past the cap, `more` says there are more (and
+        `rows(limit, offset, more)` is told, so that it may read them in a cheaper order)."""
+        try:
+            number = max(1, int(page))
+        except (TypeError, ValueError):
+            number = 1
+        limit = max(cap, number * per_page) + 1
+        total = count_upto(limit)
+        more = total >= limit
+        if more:
+            total = limit - 1
+        else:
+            number = min(number, max(1, -(-total // per_page)))
+        return cls(rows(per_page, (number - 1) * per_page, more), number, per_page, total, more)
 
     def __iter__(self):
         return iter(self.items)

@@ -13,16 +13,18 @@ from peewee import JOIN
 
 from .addresses import Address, default_address
 from .base import NotFound, Page
-from .catalog import LANGUAGES, Product, ProductText, products_page, texts_of
+from .catalog import LANGUAGES, Product, ProductText, texts_of
 from .delivery_dates import Slot, earliest_delivery
 from .identifiers import normalise_vat
 from .parties import Party
+from .prepared import prepared
 from .price_lists import CategoryCode, lists_for
 from .pricing import Discounts, Quote, quote
-from .product_codes import codes_for, matching_products
+from .product_codes import codes_for
+from .product_lists import products_page
 from .relationships import CustomerGroup, Relationship, _row_id, effective_terms, may_order
 from .schedules import DeliverySchedule, rules_of, supplier_now
-from .sections import below, product_filter, section_tree, visible_to
+from .sections import below, product_filter, section_scope, section_tree, visible_to
 from .tax import MissingRate, TaxDecision, decide, rate_for
 from .vat_classes import VatClass, class_rates
 
@@ -102,9 +104,11 @@ def discounts_of(relationship: Relationship, supplier: Party, customer: Party, g
     )
 
 
-def _joined_link(*where) -> Relationship | None:
+def _joined_link(side, relationship_id: int, party_id: int):
+    """A connected relationship with its supplier, customer, group and the customer's default
+    delivery address joined, `side` (Relationship.customer or .supplier) being the party."""
     Supplier, Customer = Party.alias(), Party.alias()
-    found = (
+    return (
         Relationship.select(Relationship, Supplier, Customer, CustomerGroup, Address)
         .join(Supplier, on=(Relationship.supplier == Supplier.id), attr="supplier")
         .switch(Relationship)
@@ -127,9 +131,22 @@ def _joined_link(*where) -> Relationship | None:
             ),
             attr="delivery_address",
         )
-        .where(Relationship.status == "connected", *where)
-        .first()
+        .where(
+            Relationship.status == "connected",
+            Relationship.id == relationship_id,
+            side == party_id,
+        )
+        .limit(1)
     )
+
+
+# built once per process (models/prepared.py): every catalog request reads its link
+_customer_link = prepared(lambda rid, pid: _joined_link(Relationship.customer, rid, pid))
+_supplier_link = prepared(lambda rid, pid: _joined_link(Relationship.supplier, rid, pid))
+
+
+def _link(query, relationship_id, party: Party) -> Relationship | None:
+    found = query.first(_row_id(relationship_id), party.id)
     if found is not None:
         found.address_read = True  # the client's default delivery address came with it
     return found
@@ -138,9 +155,7 @@ def _joined_link(*where) -> Relationship | None:
 def catalog_link(customer: Party, relationship_id) -> Relationship:
     """One of the customer's connected relationships with its supplier, itself and its group
     joined (one query); NotFound for any other id, a pending or a declined one."""
-    found = _joined_link(
-        Relationship.id == _row_id(relationship_id), Relationship.customer == customer
-    )
+    found = _link(_customer_link, relationship_id, customer)
     if found is None:
         raise NotFound(_l("This supplier does not exist."))
     return found
@@ -148,9 +163,7 @@ def catalog_link(customer: Party, relationship_id) -> Relationship:
 
 def client_catalog_link(supplier: Party, relationship_id) -> Relationship:
     """The same, from the supplier's side (view as client, F47): one of its connected clients."""
-    found = _joined_link(
-        Relationship.id == _row_id(relationship_id), Relationship.supplier == supplier
-    )
+    found = _link(_supplier_link, relationship_id, supplier)
     if found is None:
         raise NotFound(_l("This client does not exist."))
     return found
@@ -278,10 +291,8 @@ def catalog_for(
         active=True,
         page=page,
         per_page=per_page,
-        also_matching=(lambda pattern: matching_products(category_id, pattern))
-        if category_id
-        else None,
-        only=product_filter(tree, visible, chosen),
+        category_id=category_id,
+        sections=section_scope(tree, visible, chosen),
     )
     priced = _priced(relationship, listing.items, language, decision)
     return Catalog(

@@ -13,14 +13,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from peewee import (
-    SQL,
     BooleanField,
     CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
     TextField,
-    fn,
 )
 
 from . import audit
@@ -28,10 +26,7 @@ from .base import (
     BaseModel,
     DomainError,
     NotFound,
-    Page,
     check_version,
-    contains,
-    like_pattern,
     retrying,
     transaction,
     unique_message,
@@ -39,6 +34,7 @@ from .base import (
 )
 from .identifiers import check_amount, clean_text
 from .parties import Party, User
+from .prepared import prepared
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
 from .schedules import DeliverySchedule
@@ -110,6 +106,12 @@ class Product(BaseModel):
     schedule = ForeignKeyField(DeliverySchedule, null=True, on_delete="SET NULL", backref="+")
     sort_name = CharField(max_length=200, default="")  # the name in the supplier's language
     search_text = TextField(default="")  # SKU and every name, casefolded
+    # every own code and description the customer categories give it (models/product_codes.py):
+    # what the search index finds a buyer's own code by; never shown, never matched on its own
+    code_text = TextField(default="")
+    # only in sections limited to customer groups: who sees it depends on its sections
+    # (kept by models/sections.py; false means everyone who sees the catalog sees it)
+    restricted = BooleanField(default=False)
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
 
@@ -182,15 +184,18 @@ def texts_of(products, language: str, fallback: str) -> dict[int, ProductText]:
     ids = [p.id for p in products]
     if not ids:
         return {}
-    wanted = sorted({language, fallback})
-    rows = ProductText.select().where(
-        ProductText.product.in_(ids), ProductText.language.in_(wanted)
-    )
     found: dict[int, ProductText] = {}
-    for row in rows:
+    for row in _texts.all(ids, sorted({language, fallback})):
         if row.language == language or row.product_id not in found:
             found[row.product_id] = row
     return found
+
+
+@prepared
+def _texts(ids: list, languages: list):
+    return ProductText.select().where(
+        ProductText.product.in_(ids), ProductText.language.in_(languages)
+    )
 
 
 def product_of(supplier: Party, product_id) -> Product:
@@ -199,41 +204,6 @@ def product_of(supplier: Party, product_id) -> Product:
     if found is None:
         raise NotFound(_l("This product does not exist."))
     return found
-
-
-def products_page(
-    supplier: Party,
-    *,
-    search: str = "",
-    active: bool | None = None,
-    page: int = 1,
-    per_page=25,
-    also_matching=None,
-    only=None,
-) -> Page:
-    """A page of the supplier's products by name (in the supplier's language). A search looks
-    in the SKU and every name, and in `also_matching(pattern)` (a subquery of product ids, e.g.
-    the client's own codes) when given."""
-    query = Product.select().where(Product.supplier == supplier)
-    search = clean_text(search, 100)
-    if search:
-        pattern = like_pattern(search)
-        matched = contains(Product.search_text, pattern)
-        if also_matching is not None:
-            matched = matched | Product.id.in_(also_matching(pattern))
-        query = query.where(matched)
-    if active is not None:
-        query = query.where(Product.active == active)
-    if only is not None:  # e.g. the sections a client sees
-        query = query.where(only)
-    return Page.of(
-        lambda: query.select(fn.COUNT(SQL("*"))).scalar(),
-        lambda limit, offset: list(
-            query.order_by(Product.sort_name, Product.id).limit(limit).offset(offset)
-        ),
-        page,
-        per_page,
-    )
 
 
 def _search_text(sku: str, names: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from .catalog import create_product
 from .parties import Party
 from .price_lists import CategoryCode, OrderDiscount, PriceList, PriceListEntry
+from .product_codes import refresh_code_text
 from .relationships import CustomerCategory, CustomerGroup, Relationship
 from .vat_classes import ensure_vat_classes
 
@@ -251,6 +252,7 @@ def add_demo(parties: dict, users: dict) -> None:
             code_key=f"cl-{number}",
             description=description,
         )
+    refresh_code_text(supplier=brouwer)
     # order conditions (F28): delivery costs below 250, free from 250; 2 % off from 500
     Party.update(delivery_cost_minor=1500, free_delivery_from_minor=25_000).where(
         Party.id == brouwer.id

@@ -21,6 +21,7 @@ from .identifiers import clean_text
 from .imports import ImportBatch, Preview, Spec, batch_of, finish, refuse_failing, rows
 from .parties import Party, User
 from .price_lists import CategoryCode
+from .product_codes import refresh_code_text
 from .relationship_verbs import _require
 from .relationships import CustomerCategory
 
@@ -227,6 +228,7 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
         refuse_failing(failing)  # raising rolls back what was written so far
         writer.flush()
         writer.touch_products()
+        refresh_code_text(writer.products)
         result = {
             "created": counts["create"],
             "updated": counts["update"],

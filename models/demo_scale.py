@@ -18,6 +18,7 @@ from peewee import chunked
 from . import audit
 from .audit import AuditEntry
 from .base import transaction, utcnow
+from .catalog_scale import grow_catalog
 from .company import Address, DeliveryPoint
 from .demo import DEMO_PASSWORD
 from .parties import Membership, Party, User, hash_password
@@ -70,6 +71,8 @@ class Scaled:
     audit_entries: int
     clients: int = 0
     messages: int = 0
+    products: int = 0
+    buyer_email: str | None = None  # a buyer of the party's catalog (when it has products)
 
 
 def _bulk(model, rows: list[dict]) -> None:
@@ -405,6 +408,7 @@ def scale_party(
     audit_entries: int = 10_000,
     clients: int = 0,
     messages: int = 0,
+    catalog: dict | None = None,
     seed: int = 7,
 ) -> Scaled:
     """Grow `party` (a new one when None) to the given sizes, in one transaction; the other
@@ -418,6 +422,12 @@ def scale_party(
         _grow_schedules(party, schedules)
         _grow_audit(party, audit_entries, rng)
         _grow_clients(party, clients, messages, rng)
+        buyer = (
+            grow_catalog(party, password_hash=hash_password(SCALE_PASSWORD), rng=rng, **catalog)
+            if catalog and catalog.get("products")
+            else None
+        )
+    from .catalog import Product
     from .messages import Message
     from .relationships import Relationship
 
@@ -431,4 +441,6 @@ def scale_party(
         audit_entries=AuditEntry.select().where(AuditEntry.party == party).count(),
         clients=Relationship.select().where(Relationship.supplier == party).count(),
         messages=Message.select().join(Relationship).where(Relationship.supplier == party).count(),
+        products=Product.select().where(Product.supplier == party).count(),
+        buyer_email=buyer,
     )

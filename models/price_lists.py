@@ -29,6 +29,7 @@ from .base import (
 from .catalog import Product
 from .identifiers import check_amount, clean_text
 from .parties import Party, User
+from .prepared import prepared
 from .pricing import ListTerms
 from .relationship_verbs import _require
 from .relationships import CustomerCategory, CustomerGroup, Relationship, _row_id, percent
@@ -84,6 +85,23 @@ class OrderDiscount(BaseModel):
     discount_bp = IntegerField()
 
 
+@prepared
+def _lists_with_entries(product_ids: list, list_ids: list):
+    return (
+        PriceList.select(PriceList, PriceListEntry)
+        .join(
+            PriceListEntry,
+            JOIN.LEFT_OUTER,
+            on=(
+                (PriceListEntry.price_list == PriceList.id)
+                & (PriceListEntry.product.in_(product_ids))
+            ),
+            attr="entry",
+        )
+        .where(PriceList.id.in_(list_ids))
+    )
+
+
 def lists_for(
     relationship: Relationship | None, group: CustomerGroup | None, product_ids
 ) -> dict[int, list[ListTerms | None]]:
@@ -101,17 +119,7 @@ def lists_for(
     # for them still comes once, with no entry)
     lists: dict[int, PriceList] = {}
     entries: dict[tuple[int, int], list[PriceListEntry]] = {}
-    query = (
-        PriceList.select(PriceList, PriceListEntry)
-        .join(
-            PriceListEntry,
-            JOIN.LEFT_OUTER,
-            on=((PriceListEntry.price_list == PriceList.id) & (PriceListEntry.product.in_(ids))),
-            attr="entry",
-        )
-        .where(PriceList.id.in_(list_ids))
-    )
-    for row in query:
+    for row in _lists_with_entries.all(ids, list_ids):
         lists.setdefault(row.id, row)
         entry = getattr(row, "entry", None)
         if entry is not None and entry.id is not None:

@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from . import audit
-from .base import DomainError, check_version, contains, retrying, transaction
+from .base import DomainError, check_version, is_sqlite, retrying, transaction
 from .catalog import STALE, Product, product_of
 from .identifiers import clean_text
 from .parties import Party, User
+from .prepared import prepared
 from .price_lists import CategoryCode
 from .relationship_verbs import _require
 from .relationships import CustomerCategory
@@ -46,20 +47,31 @@ def codes_for(category_id: int | None, product_ids) -> dict[int, CategoryCode]:
     ids = list(product_ids)
     if not category_id or not ids:
         return {}
-    rows = CategoryCode.select().where(
+    return {row.product_id: row for row in _codes.all(int(category_id), ids)}
+
+
+@prepared
+def _codes(category_id: int, ids: list):
+    return CategoryCode.select().where(
         CategoryCode.category == category_id, CategoryCode.product.in_(ids)
     )
-    return {row.product_id: row for row in rows}
 
 
-def matching_products(category_id: int, pattern: str):
-    """A subquery of the product ids whose own code or description in the category matches a
-    LIKE pattern (already casefolded and escaped)."""
-    return CategoryCode.select(CategoryCode.product).where(
-        CategoryCode.category == category_id,
-        contains(CategoryCode.code_key, pattern)
-        | contains(fn.LOWER(CategoryCode.description), pattern),
-    )
+def refresh_code_text(product_ids=None, supplier: Party | None = None) -> None:
+    """product.code_text from the products' own codes and descriptions (in every category),
+    for these products or all of the supplier's: what the search index finds a buyer's own
+    code by. Call after the codes changed, in that transaction."""
+    together = fn.GROUP_CONCAT if is_sqlite() else fn.STRING_AGG
+    codes = CategoryCode.select(
+        together(CategoryCode.code_key.concat(" ").concat(fn.LOWER(CategoryCode.description)), " ")
+    ).where(CategoryCode.product == Product.id)
+    update = Product.update(code_text=fn.COALESCE(codes, ""))
+    if supplier is not None:
+        update.where(Product.supplier == supplier).execute()
+        return
+    ids = sorted(set(product_ids or ()))
+    for start in range(0, len(ids), 500):
+        update.where(Product.id.in_(ids[start : start + 500])).execute()
 
 
 @retrying
@@ -133,4 +145,5 @@ def set_category_codes(
         if changed:
             product.version += 1
             product.save(only=[Product.version])
+            refresh_code_text([product.id])
     return product

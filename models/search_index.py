@@ -9,7 +9,7 @@ sides (the columns hold casefolded text)."""
 
 from __future__ import annotations
 
-from peewee import OP, SQL, Expression, NodeList
+from peewee import OP, SQL, BareField, Expression, IntegerField, Model, NodeList
 
 from .base import db, is_sqlite
 
@@ -63,3 +63,31 @@ def compact(table: str) -> None:
     if has_index(table):
         index = f"{table}_search"
         db.execute_sql(f"INSERT INTO {index}({index}) VALUES ('optimize')")  # noqa: S608
+
+
+_INDEX_MODELS: dict[str, type] = {}
+
+
+def index_model(table: str) -> type:
+    """A model of `table`'s trigram table, to join: `rowid` is the row's id. Joining it (rather
+    than testing `id IN (its matches)`) reads the matches lazily, in id order, so that a count
+    up to a cap or a page in that order stops as soon as it has its rows."""
+    model = _INDEX_MODELS.get(table)
+    if model is None:
+        name = f"{table}_search"
+        meta = type("Meta", (), {"database": db, "table_name": name})
+        model = _INDEX_MODELS[table] = type(
+            name.title().replace("_", ""),
+            (Model,),
+            {
+                "Meta": meta,
+                "rowid": IntegerField(primary_key=True, column_name="rowid"),
+                "index": BareField(column_name=name),
+            },
+        )
+    return model
+
+
+def matches(model, query: str):
+    """`<index> MATCH query` on a model from index_model()."""
+    return Expression(model.index, "MATCH", query)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
+from peewee import JOIN, SQL, Case, fn
 
 from . import audit
 from .base import DomainError, NotFound, check_version, retrying, transaction
@@ -23,6 +23,8 @@ from .catalog import (
 )
 from .identifiers import clean_text
 from .parties import Party, User
+from .prepared import prepared
+from .product_lists import section_condition
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
 
@@ -57,26 +59,30 @@ def _language(supplier: Party) -> str:
     return supplier.language if supplier.language in LANGUAGES else "en"
 
 
-def section_tree(supplier: Party) -> list[SectionNode]:
-    """The supplier's sections in tree order (a parent before its children, by name), each
-    with its name in the supplier's language and the groups it is limited to: one query."""
-    query = (
+@prepared
+def _sections(language: str, supplier_id: int):
+    return (
         Section.select(
             Section.id, Section.parent, Section.version, SectionText.name, SectionGroup.group
         )
         .join(
             SectionText,
             JOIN.LEFT_OUTER,
-            on=(
-                (SectionText.section == Section.id) & (SectionText.language == _language(supplier))
-            ),
+            on=((SectionText.section == Section.id) & (SectionText.language == language)),
         )
         .switch(Section)
         .join(SectionGroup, JOIN.LEFT_OUTER, on=(SectionGroup.section == Section.id))
-        .where(Section.supplier == supplier)
+        .where(Section.supplier == supplier_id)
     )
+
+
+def section_tree(supplier: Party) -> list[SectionNode]:
+    """The supplier's sections in tree order (a parent before its children, by name), each
+    with its name in the supplier's language and the groups it is limited to: one query."""
     nodes: dict[int, SectionNode] = {}
-    for section_id, parent_id, version, name, group_id in query.tuples():
+    for section_id, parent_id, version, name, group_id in _sections.rows(
+        _language(supplier), supplier.id
+    ):
         node = nodes.setdefault(section_id, SectionNode(section_id, parent_id, name or "", version))
         if group_id:
             node.group_ids.add(group_id)
@@ -115,24 +121,42 @@ def below(tree: list[SectionNode], section_id: int) -> set[int]:
     return found
 
 
-def product_filter(tree: list[SectionNode], visible: set[int], chosen: set[int] | None):
-    """A peewee condition on Product: in one of the chosen sections, else seen by the client
-    (in no section, or in a visible one). None when nothing needs filtering."""
+def section_scope(tree: list[SectionNode], visible: set[int], chosen: set[int] | None):
+    """What a client's list shows of the sections (product_lists.SectionScope): the chosen
+    sections, else what it sees; None when it sees everything."""
     if chosen is not None:
-        return Product.id.in_(
-            ProductSection.select(ProductSection.product).where(
-                ProductSection.section.in_(sorted(chosen))
-            )
-        )
-    hidden = {node.id for node in tree} - visible
-    if not hidden:
+        return ("chosen", sorted(chosen))
+    if not ({node.id for node in tree} - visible):
         return None
-    in_any = ProductSection.select(ProductSection.product)
-    return Product.id.not_in(in_any) | Product.id.in_(
-        ProductSection.select(ProductSection.product).where(
-            ProductSection.section.in_(sorted(visible) or [0])
-        )
+    # a product in an open section is seen by everyone: only the limited ones need a look
+    limited = visible - visible_to(tree, None)
+    return ("visible", sorted(limited)) if limited else ("open", [])
+
+
+def product_filter(tree: list[SectionNode], visible: set[int], chosen: set[int] | None):
+    """The same as a condition on Product (None: no condition)."""
+    scope = section_scope(tree, visible, chosen)
+    return section_condition(*scope) if scope else None
+
+
+def _links():
+    """The product's section links (correlated with the outer query's product)."""
+    return ProductSection.select(SQL("1")).where(ProductSection.product == Product.id)
+
+
+def mark_restricted(supplier: Party, product_ids=None) -> None:
+    """Set `restricted` on the supplier's products (or only these): in a section, and in none
+    that everyone sees. Call after a section's groups or parent, or a product's sections,
+    changed (inside that transaction)."""
+    open_ids = sorted(visible_to(section_tree(supplier), None)) or [0]
+    in_some = fn.EXISTS(_links())
+    in_open = fn.EXISTS(_links().where(ProductSection.section.in_(open_ids)))
+    query = Product.update(restricted=Case(None, [(in_some & ~in_open, True)], False)).where(
+        Product.supplier == supplier
     )
+    if product_ids is not None:
+        query = query.where(Product.id.in_(list(product_ids)))
+    query.execute()
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -239,6 +263,8 @@ def update_section(
             SectionGroup.delete().where(SectionGroup.section == section).execute()
             for group_id in sorted(groups):
                 SectionGroup.create(section=section, group=group_id)
+            if parent != before["section.parent"] or groups != old_groups:
+                mark_restricted(supplier)
             audit.record(actor, supplier, "section", "update", name, changes)
     return section
 
@@ -264,6 +290,7 @@ def set_product_sections(actor: User, supplier: Party, product_id, section_ids) 
             ProductSection.delete().where(ProductSection.product == product).execute()
             for section_id in sorted(wanted):
                 ProductSection.create(product=product, section=section_id)
+            mark_restricted(supplier, [product.id])
             changes = audit.diff(
                 {"product.sections": sorted(current)}, {"product.sections": sorted(wanted)}
             )

@@ -15,6 +15,7 @@ from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 from . import audit
 from .base import BaseModel, DomainError, StaleForm, retrying, transaction, utcnow
 from .parties import Party, User
+from .prepared import prepared
 from .tax import EU_RATES, VAT_CLASS_LABELS, VAT_CLASSES
 
 
@@ -81,20 +82,24 @@ def rates_of(supplier: Party, countries) -> dict[tuple[str, str], Decimal]:
     return {(code, country): Decimal(bp) / 100 for code, country, bp in query.tuples()}
 
 
-def class_rates(supplier: Party, country: str | None) -> tuple[dict[int, str], dict]:
-    """The supplier's classes (id -> code) and their rates in one country ((code, country) ->
-    percent), in one query."""
-    query = (
+@prepared
+def _class_rates(supplier_id: int, country: str):
+    return (
         VatClass.select(VatClass.id, VatClass.code, VatRate.rate_bp)
         .join(
             VatRate,
             JOIN.LEFT_OUTER,
-            on=((VatRate.vat_class == VatClass.id) & (VatRate.country == (country or ""))),
+            on=((VatRate.vat_class == VatClass.id) & (VatRate.country == country)),
         )
-        .where(VatClass.supplier == supplier)
+        .where(VatClass.supplier == supplier_id)
     )
+
+
+def class_rates(supplier: Party, country: str | None) -> tuple[dict[int, str], dict]:
+    """The supplier's classes (id -> code) and their rates in one country ((code, country) ->
+    percent), in one query."""
     classes, rates = {}, {}
-    for class_id, code, rate_bp in query.tuples():
+    for class_id, code, rate_bp in _class_rates.rows(supplier.id, country or ""):
         classes[class_id] = code
         if rate_bp is not None:
             rates[(code, country)] = Decimal(rate_bp) / 100

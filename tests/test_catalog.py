@@ -6,9 +6,10 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from models.base import DomainError, StaleForm
-from models.catalog import Product, ProductText, create_product, products_page, update_product
+from models.catalog import Product, ProductText, create_product, update_product
 from models.price_lists import PriceList, PriceListEntry, lists_for
 from models.pricing import quote
+from models.product_lists import products_page
 from models.relationships import CustomerGroup, Relationship
 from models.vat_classes import VatClass, VatRate, rates_of
 

@@ -14,13 +14,13 @@ from models.catalog import (
     LANGUAGES,
     create_product,
     product_of,
-    products_page,
     texts_of,
     update_product,
 )
 from models.catalog_terms import MAX_ORDER_DISCOUNTS, catalog_terms, update_catalog_terms
 from models.parties import Party
 from models.product_codes import categories_of, codes_of_product, set_category_codes
+from models.product_lists import products_page
 from models.schedules import DeliverySchedule
 from models.tax import VAT_CLASS_LABELS
 from models.vat_classes import classes_of, rate_countries, rate_table, update_rates
