@@ -137,14 +137,14 @@ ENTRIES = [
     Entry(
         "catalog_search_sku",
         "fragment",
-        "/p/{buyer}/suppliers/{link}/catalog?q=B012345",
+        "/p/{buyer}/suppliers/{link}/catalog?q=B001234",
         "catalog-rows",
         buyer=True,
     ),
     Entry(
         "catalog_search_own_code",
         "fragment",
-        "/p/{buyer}/suppliers/{link}/catalog?q=K01-012345",
+        "/p/{buyer}/suppliers/{link}/catalog?q=K01-001234",
         "catalog-rows",
         buyer=True,
     ),

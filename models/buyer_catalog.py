@@ -13,18 +13,17 @@ from peewee import JOIN
 
 from .addresses import Address, default_address
 from .base import NotFound, Page
-from .catalog import LANGUAGES, Product, ProductText, texts_of
+from .catalog import LANGUAGES, Product, ProductText
 from .delivery_dates import Slot, earliest_delivery
 from .identifiers import normalise_vat
 from .parties import Party
 from .prepared import prepared
 from .price_lists import CategoryCode, lists_for
 from .pricing import Discounts, Quote, quote
-from .product_codes import codes_for
-from .product_lists import products_page
+from .product_lists import one_product, products_page
 from .relationships import CustomerGroup, Relationship, _row_id, effective_terms, may_order
 from .schedules import DeliverySchedule, rules_of, supplier_now
-from .sections import below, product_filter, section_scope, section_tree, visible_to
+from .sections import below, section_scope, section_tree, visible_to
 from .tax import MissingRate, TaxDecision, decide, rate_for
 from .vat_classes import VatClass, class_rates
 
@@ -169,16 +168,20 @@ def client_catalog_link(supplier: Party, relationship_id) -> Relationship:
     return found
 
 
+def reading(supplier: Party, language: str) -> tuple[str, str]:
+    """The languages a product's text is read in: the reader's, else the supplier's."""
+    own = supplier.language if supplier.language in LANGUAGES else "en"
+    return (language if language in LANGUAGES else own, own)
+
+
 def _priced(
     relationship: Relationship, products: list, language: str, decision: TaxDecision
 ) -> list[PricedProduct]:
-    """Each product with its text in the reader's language, its own code and its price for
-    this client (a bounded number of queries for any number of products)."""
+    """Each product (as product_lists reads it: with its text in the reader's language and its
+    own code) with its price for this client (a bounded number of queries for any number of
+    products)."""
     supplier, customer = relationship.supplier, relationship.customer
     group = relationship.group if relationship.group_id else None
-    own = supplier.language if supplier.language in LANGUAGES else "en"
-    texts = texts_of(products, language if language in LANGUAGES else own, own)
-    own_codes = codes_for(relationship.category_id, [p.id for p in products])
     lists = lists_for(relationship, group, [p.id for p in products])
     classes, rates = class_rates(supplier, decision.country) if products else ({}, {})
     discounts = discounts_of(relationship, supplier, customer, group)
@@ -188,14 +191,12 @@ def _priced(
         try:
             rate = rate_for(decision, classes.get(product.vat_class_id, ""), rates)
         except MissingRate:
-            priced.append(
-                PricedProduct(product, texts.get(product.id), None, own_codes.get(product.id))
-            )
+            priced.append(PricedProduct(product, product.text, None, product.own_code))
             continue
         priced.append(
             PricedProduct(
                 product,
-                texts.get(product.id),
+                product.text,
                 quote(
                     list_price_minor=product.list_price_minor,
                     purchase_minor=product.purchase_price_minor,
@@ -205,7 +206,7 @@ def _priced(
                     vat_label=decision.label if decision.regime != "domestic" else None,
                     gross=gross,
                 ),
-                own_codes.get(product.id),
+                product.own_code,
             )
         )
     return priced
@@ -226,17 +227,16 @@ def product_for(relationship: Relationship, product_id, language: str) -> Produc
     """One active product of the supplier, priced for this client, with the earliest delivery
     its schedule (and the product's availability schedule) allow; NotFound otherwise."""
     supplier = relationship.supplier
-    found = Product.get_or_none(
-        Product.id == _row_id(product_id),
-        Product.supplier == supplier,
-        Product.active == True,  # noqa: E712
-    )
     tree = section_tree(supplier)
-    condition = product_filter(tree, visible_to(tree, relationship.group_id), None)
-    if found is None or (
-        condition is not None
-        and not Product.select().where(Product.id == found.id, condition).exists()
-    ):
+    found = one_product(
+        supplier,
+        _row_id(product_id),
+        active=True,
+        category_id=relationship.category_id,
+        sections=section_scope(tree, visible_to(tree, relationship.group_id), None),
+        texts=reading(supplier, language),
+    )
+    if found is None:
         raise NotFound(_l("This product does not exist."))
     decision, _country = tax_decision(relationship, supplier, relationship.customer)
     item = _priced(relationship, [found], language, decision)[0]
@@ -293,6 +293,7 @@ def catalog_for(
         per_page=per_page,
         category_id=category_id,
         sections=section_scope(tree, visible, chosen),
+        texts=reading(supplier, language),
     )
     priced = _priced(relationship, listing.items, language, decision)
     return Catalog(

@@ -34,7 +34,6 @@ from .base import (
 )
 from .identifiers import check_amount, clean_text
 from .parties import Party, User
-from .prepared import prepared
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
 from .schedules import DeliverySchedule
@@ -177,25 +176,6 @@ class SectionGroup(BaseModel):
 
 def _language(supplier: Party) -> str:
     return supplier.language if supplier.language in LANGUAGES else "en"
-
-
-def texts_of(products, language: str, fallback: str) -> dict[int, ProductText]:
-    """Each product's text in `language`, else in `fallback` (one query)."""
-    ids = [p.id for p in products]
-    if not ids:
-        return {}
-    found: dict[int, ProductText] = {}
-    for row in _texts.all(ids, sorted({language, fallback})):
-        if row.language == language or row.product_id not in found:
-            found[row.product_id] = row
-    return found
-
-
-@prepared
-def _texts(ids: list, languages: list):
-    return ProductText.select().where(
-        ProductText.product.in_(ids), ProductText.language.in_(languages)
-    )
 
 
 def product_of(supplier: Party, product_id) -> Product:

@@ -12,7 +12,6 @@ from .base import DomainError, check_version, is_sqlite, retrying, transaction
 from .catalog import STALE, Product, product_of
 from .identifiers import clean_text
 from .parties import Party, User
-from .prepared import prepared
 from .price_lists import CategoryCode
 from .relationship_verbs import _require
 from .relationships import CustomerCategory
@@ -40,21 +39,6 @@ def codes_of_product(product: Product) -> dict[int, CategoryCode]:
     return {
         row.category_id: row for row in CategoryCode.select().where(CategoryCode.product == product)
     }
-
-
-def codes_for(category_id: int | None, product_ids) -> dict[int, CategoryCode]:
-    """product id -> the category's own code, for a page of products (one query)."""
-    ids = list(product_ids)
-    if not category_id or not ids:
-        return {}
-    return {row.product_id: row for row in _codes.all(int(category_id), ids)}
-
-
-@prepared
-def _codes(category_id: int, ids: list):
-    return CategoryCode.select().where(
-        CategoryCode.category == category_id, CategoryCode.product.in_(ids)
-    )
 
 
 def refresh_code_text(product_ids=None, supplier: Party | None = None) -> None:

@@ -17,10 +17,10 @@ The queries are prepared (models/prepared.py) per shape: which of those apply; t
 
 from __future__ import annotations
 
-from peewee import SQL, Select, fn
+from peewee import JOIN, SQL, Select, fn
 
 from .base import Page, contains, like_pattern
-from .catalog import Product, ProductSection
+from .catalog import Product, ProductSection, ProductText
 from .identifiers import clean_text
 from .parties import Party
 from .prepared import prepared
@@ -43,35 +43,91 @@ def products_page(
     per_page: int = 25,
     category_id: int | None = None,
     sections: SectionScope | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> Page:
     """A page of the supplier's products by name (in the supplier's language), counted up to
     COUNT_CAP. A search looks in the SKU and every name, and in the own codes and descriptions
     of the customer category `category_id` when given. More matches than the cap come in the
     order the index holds them (the order products were added): by name, every match would
-    have to be read to show the first page."""
+    have to be read to show the first page. With `texts` (the reader's language, then the
+    supplier's), each product comes with its `text` in them and its `own_code` in the
+    category, in the same query."""
     text = clean_text(search, 100).casefold()
     match = match_query([text]) if text and has_index("product") else None
     mode = "match" if match else ("like" if text else "all")
-    kind, ids = sections or (None, [])
-    if kind == "visible" and not ids:
-        kind = "open"
-    shape = (mode, category_id is not None and mode != "all", kind, active)
-    values = [supplier.id]
-    if match:
-        values.append(match if shape[1] else f"search_text : ({match})")
-    if text:
-        values.append(like_pattern(text))
-    if shape[1]:
-        values.append(int(category_id))
-    if kind in ("chosen", "visible"):
-        values.append(sorted(ids) or [0])
+    shape = _shape(mode, category_id, sections, active, texts)
+    if match and not shape[1]:
+        match = f"search_text : ({match})"  # no own codes to look in: the names only
+    values = _values(shape, supplier, None, match, text, category_id, sections)
     count, by_name, by_index = _queries(shape)
+    joined = _joined(shape, category_id, texts)
 
     def rows(limit: int, offset: int, more: bool) -> list:
         query = by_index if more and match else by_name
-        return query.all(*values, limit, offset)
+        return _attach(query.all(*values, *joined, limit, offset), shape)
 
     return Page.capped(lambda limit: count.scalar(*values, limit), rows, page, per_page, COUNT_CAP)
+
+
+def one_product(
+    supplier: Party,
+    product_id: int,
+    *,
+    active: bool | None = None,
+    category_id: int | None = None,
+    sections: SectionScope | None = None,
+    texts: tuple[str, str] | None = None,
+) -> Product | None:
+    """One of the supplier's products as a list would show it (the same conditions and
+    joins), or None: one query."""
+    shape = _shape("one", category_id, sections, active, texts)
+    values = _values(shape, supplier, product_id, None, "", category_id, sections)
+    _count, by_name, _by_index = _queries(shape)
+    found = by_name.all(*values, *_joined(shape, category_id, texts), 1, 0)
+    return _attach(found, shape)[0] if found else None
+
+
+def _shape(mode: str, category_id, sections, active, texts) -> tuple:
+    """What a list's queries look like: how it is searched, whether own codes are searched,
+    which sections apply, the active filter, and whether texts and own codes are joined."""
+    kind, ids = sections or (None, [])
+    if kind == "visible" and not ids:
+        kind = "open"
+    coded = category_id is not None and mode in ("match", "like")
+    return (mode, coded, kind, active, texts is not None, texts is not None and bool(category_id))
+
+
+def _values(shape, supplier, product_id, match, text, category_id, sections) -> list:
+    """The filters' values, in the order the builder takes them."""
+    mode, coded, kind = shape[:3]
+    values = [supplier.id]
+    if mode == "one":
+        values.append(int(product_id))
+    if mode == "match":
+        values.append(match)
+    if mode in ("match", "like"):
+        values.append(like_pattern(text))
+    if coded:
+        values.append(int(category_id))
+    if kind in ("chosen", "visible"):
+        values.append(sorted(sections[1]) or [0])
+    return values
+
+
+def _joined(shape: tuple, category_id, texts) -> list:
+    """The values of the rows' joins: the two languages, the category of the own codes."""
+    joined = list(texts) if shape[4] else []
+    return [*joined, int(category_id)] if shape[5] else joined
+
+
+def _attach(rows: list, shape: tuple) -> list:
+    """Each product's text (its reader's language, else the supplier's) and own code."""
+    if shape[4]:
+        for row in rows:
+            found = [getattr(row, a, None) for a in ("reader_text", "own_text", "category_code")]
+            reader, own, code = [x if x is not None and x.id is not None else None for x in found]
+            row.text, row.own_code = reader or own, code
+    return rows
 
 
 def section_condition(kind: str | None, ids):
@@ -98,15 +154,16 @@ def _queries(shape: tuple) -> tuple:
 
 
 def _shape_queries(shape: tuple) -> tuple:
-    mode, coded, kind, active = shape
+    mode, coded, kind, active, with_texts, with_codes = shape
 
     def listed(supplier_id, *values):
         values = list(values)
+        product_id = values.pop(0) if mode == "one" else None
         match = values.pop(0) if mode == "match" else None
-        pattern = values.pop(0) if mode != "all" else None
+        pattern = values.pop(0) if mode in ("match", "like") else None
         category_id = values.pop(0) if coded else None
         ids = values.pop(0) if kind in ("chosen", "visible") else None
-        conditions = []
+        conditions = [] if product_id is None else [Product.id == product_id]
         if active is not None:
             conditions.append(Product.active == active)
         if kind is not None:
@@ -128,18 +185,46 @@ def _shape_queries(shape: tuple) -> tuple:
             .where(*conditions)
         )
 
+    def with_joins(query, joined: list):
+        """The product's texts in the reader's and the supplier's language, its own code."""
+        if not with_texts:
+            return query
+        from .price_lists import CategoryCode
+
+        reader, own = ProductText.alias("reader"), ProductText.alias("own")
+        query = query.select_extend(reader, own).switch(Product)
+        for alias, language, attr in (
+            (reader, joined[0], "reader_text"),
+            (own, joined[1], "own_text"),
+        ):
+            on = (alias.product == Product.id) & (alias.language == language)
+            query = query.join(alias, JOIN.LEFT_OUTER, on=on, attr=attr).switch(Product)
+        if with_codes:
+            code = (CategoryCode.product == Product.id) & (CategoryCode.category == joined[2])
+            query = query.select_extend(CategoryCode).join(
+                CategoryCode, JOIN.LEFT_OUTER, on=code, attr="category_code"
+            )
+        return query
+
+    def split(args) -> tuple[list, list]:
+        joins = (2 if with_texts else 0) + (1 if with_codes else 0)
+        return list(args[: len(args) - joins]), list(args[len(args) - joins :])
+
     def count(*args):
         *values, limit = args
         capped = listed(*values).select(SQL("1")).limit(limit)
         return Select([capped.alias("capped")], [fn.COUNT(SQL("1"))])
 
     def by_name(*args):
-        *values, limit, offset = args
-        return listed(*values).order_by(Product.sort_name, Product.id).limit(limit).offset(offset)
+        *args, limit, offset = args
+        values, joined = split(args)
+        query = with_joins(listed(*values), joined)
+        return query.order_by(Product.sort_name, Product.id).limit(limit).offset(offset)
 
     def by_index(*args):
-        *values, limit, offset = args
-        query = listed(*values)
+        *args, limit, offset = args
+        values, joined = split(args)
+        query = with_joins(listed(*values), joined)
         if mode == "match":
             query = query.order_by(index_model("product").rowid)
         return query.limit(limit).offset(offset)

@@ -24,7 +24,6 @@ from .catalog import (
 from .identifiers import clean_text
 from .parties import Party, User
 from .prepared import prepared
-from .product_lists import section_condition
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
 
@@ -131,12 +130,6 @@ def section_scope(tree: list[SectionNode], visible: set[int], chosen: set[int] |
     # a product in an open section is seen by everyone: only the limited ones need a look
     limited = visible - visible_to(tree, None)
     return ("visible", sorted(limited)) if limited else ("open", [])
-
-
-def product_filter(tree: list[SectionNode], visible: set[int], chosen: set[int] | None):
-    """The same as a condition on Product (None: no condition)."""
-    scope = section_scope(tree, visible, chosen)
-    return section_condition(*scope) if scope else None
 
 
 def _links():

@@ -14,7 +14,6 @@ from models.catalog import (
     LANGUAGES,
     create_product,
     product_of,
-    texts_of,
     update_product,
 )
 from models.catalog_terms import MAX_ORDER_DISCOUNTS, catalog_terms, update_catalog_terms
@@ -47,16 +46,21 @@ def index(party_id):
     """The supplier's products, searched by SKU or name in any language."""
     search = (request.args.get("q") or "").strip()[:100]
     active = _active_filter()
-    listing = products_page(
-        g.party, search=search, active=active, page=request.args.get("page", 1), per_page=PER_PAGE
-    )
     own = g.party.language if g.party.language in LANGUAGES else "en"
+    listing = products_page(
+        g.party,
+        search=search,
+        active=active,
+        page=request.args.get("page", 1),
+        per_page=PER_PAGE,
+        texts=(_reader_language(own), own),
+    )
     return page_or_block(
         "products/index.html",
         None,
         regions={"product-rows": "product_rows"},
         products=listing,
-        texts=texts_of(listing.items, _reader_language(own), own),
+        texts={p.id: p.text for p in listing if p.text is not None},
         search=search,
         active=request.args.get("active", ""),
         can_edit=g.membership.has_role("supervisor"),
