@@ -227,7 +227,7 @@ def product_for(relationship: Relationship, product_id, language: str) -> Produc
     """One active product of the supplier, priced for this client, with the earliest delivery
     its schedule (and the product's availability schedule) allow; NotFound otherwise."""
     supplier = relationship.supplier
-    tree = section_tree(supplier)
+    tree = section_tree(supplier, language)
     found = one_product(
         supplier,
         _row_id(product_id),
@@ -277,7 +277,7 @@ def catalog_for(
     decision, country = tax_decision(relationship, supplier, customer)
     gross = customer.customer_type == "consumer"
     category_id = relationship.category_id
-    tree = section_tree(supplier)
+    tree = section_tree(supplier, language)
     visible = visible_to(tree, relationship.group_id)
     chosen = None
     if section not in (None, ""):

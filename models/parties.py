@@ -118,6 +118,8 @@ class User(BaseModel):
     # link in its confirmation email is opened.
     email_verified_at = DateTimeField(null=True, default=utcnow)
     message_emails = BooleanField(default=True)  # emailed about messages left unread (F21)
+    # catalogs show the company's own product code in place of the supplier's SKU (F20)
+    own_codes_instead = BooleanField(default=False)
 
     class Meta:
         table_name = "user_account"  # "user" is reserved in PostgreSQL
@@ -351,10 +353,15 @@ def set_active(user: User, active: bool) -> None:
 
 
 def update_profile(
-    user: User, *, name: str, language: str, message_emails: bool | None = None
+    user: User,
+    *,
+    name: str,
+    language: str,
+    message_emails: bool | None = None,
+    own_codes_instead: bool | None = None,
 ) -> None:
     """Save the user's own name, interface language and (when given) whether messages left
-    unread are emailed to them."""
+    unread are emailed to them and whether catalogs show their own codes instead of SKUs."""
     if language not in LANGUAGE_CODES:
         raise DomainError(_l("Unknown language."), "language")
     with transaction():
@@ -364,6 +371,9 @@ def update_profile(
         if message_emails is not None:
             user.message_emails = bool(message_emails)
             fields.append(User.message_emails)
+        if own_codes_instead is not None:
+            user.own_codes_instead = bool(own_codes_instead)
+            fields.append(User.own_codes_instead)
         user.save(only=fields)
 
 

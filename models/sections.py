@@ -39,6 +39,7 @@ audit.register_fields(
         "section.name": _l("Name"),
         "section.parent": _l("Inside section"),
         "section.groups": _l("Only for these groups"),
+        **{f"section.name.{code}": _l("Name (%(language)s)", language=code) for code in LANGUAGES},
         "product.sections": _l("Sections"),
     }
 )
@@ -59,30 +60,36 @@ def _language(supplier: Party) -> str:
 
 
 @prepared
-def _sections(language: str, supplier_id: int):
+def _sections(reader: str, own: str, supplier_id: int):
+    Reader, Own = SectionText.alias("reader"), SectionText.alias("own")
     return (
-        Section.select(
-            Section.id, Section.parent, Section.version, SectionText.name, SectionGroup.group
-        )
+        Section.select(Section.id, Section.parent, Section.version, Reader.name, Own.name)
+        .select_extend(SectionGroup.group)
         .join(
-            SectionText,
+            Reader,
             JOIN.LEFT_OUTER,
-            on=((SectionText.section == Section.id) & (SectionText.language == language)),
+            on=((Reader.section == Section.id) & (Reader.language == reader)),
         )
+        .switch(Section)
+        .join(Own, JOIN.LEFT_OUTER, on=((Own.section == Section.id) & (Own.language == own)))
         .switch(Section)
         .join(SectionGroup, JOIN.LEFT_OUTER, on=(SectionGroup.section == Section.id))
         .where(Section.supplier == supplier_id)
     )
 
 
-def section_tree(supplier: Party) -> list[SectionNode]:
+def section_tree(supplier: Party, language: str | None = None) -> list[SectionNode]:
     """The supplier's sections in tree order (a parent before its children, by name), each
-    with its name in the supplier's language and the groups it is limited to: one query."""
+    with its name in `language` (else in the supplier's language) and the groups it is
+    limited to: one query."""
+    own = _language(supplier)
+    reader = language if language in LANGUAGES else own
     nodes: dict[int, SectionNode] = {}
-    for section_id, parent_id, version, name, group_id in _sections.rows(
-        _language(supplier), supplier.id
+    for section_id, parent_id, version, name, own_name, group_id in _sections.rows(
+        reader, own, supplier.id
     ):
-        node = nodes.setdefault(section_id, SectionNode(section_id, parent_id, name or "", version))
+        shown = name or own_name or ""
+        node = nodes.setdefault(section_id, SectionNode(section_id, parent_id, shown, version))
         if group_id:
             node.group_ids.add(group_id)
     children: dict[int | None, list[SectionNode]] = {}
@@ -192,16 +199,62 @@ def _name(value) -> str:
     return name
 
 
+def _other_names(supplier: Party, names) -> dict[str, str] | None:
+    """The names in the languages other than the supplier's (language -> name, "" to remove),
+    checked; None when not given (left as they are)."""
+    if names is None:
+        return None
+    own = _language(supplier)
+    cleaned = {}
+    for language, value in names.items():
+        if language not in LANGUAGES or language == own:
+            continue
+        cleaned[language] = clean_text(value, 121)
+        if len(cleaned[language]) > 120:
+            raise DomainError(_l("Use at most 120 characters."), f"name_{language}")
+    return cleaned
+
+
+def section_names(section_id: int) -> dict[str, str]:
+    """A section's name per language."""
+    return {
+        row.language: row.name
+        for row in SectionText.select().where(SectionText.section == section_id)
+    }
+
+
+def _write_names(section: Section, before: dict[str, str], names: dict | None) -> list:
+    """Write the names in other languages (an empty one removed); the audit's changes."""
+    changes = []
+    for language, name in sorted((names or {}).items()):
+        old = before.get(language, "")
+        if name == old:
+            continue
+        SectionText.delete().where(
+            SectionText.section == section, SectionText.language == language
+        ).execute()
+        if name:
+            SectionText.create(section=section, language=language, name=name)
+        field = f"section.name.{language}"
+        changes.append({"field": field, "old": old or None, "new": name or None})
+    return changes
+
+
 @retrying
-def create_section(actor: User, supplier: Party, *, name, parent_id=None, group_ids=()) -> Section:
-    """A new section (supervisors and admins)."""
+def create_section(
+    actor: User, supplier: Party, *, name, parent_id=None, group_ids=(), names=None
+) -> Section:
+    """A new section (supervisors and admins): `name` in the supplier's language, `names` in
+    others (language -> name; empty ones are left out)."""
     name = _name(name)
+    others = _other_names(supplier, names)
     with transaction(lock=supplier):
         _require(actor, supplier, "supervisor")
         parent = _parent(supplier, parent_id)
         groups = _own_groups(supplier, group_ids)
         section = Section.create(supplier=supplier, parent=parent)
         SectionText.create(section=section, language=_language(supplier), name=name)
+        changes = _write_names(section, {}, others)
         for group_id in sorted(groups):
             SectionGroup.create(section=section, group=group_id)
         audit.record(
@@ -210,17 +263,27 @@ def create_section(actor: User, supplier: Party, *, name, parent_id=None, group_
             "section",
             "create",
             name,
-            [{"field": "section.name", "old": None, "new": name}],
+            [{"field": "section.name", "old": None, "new": name}, *changes],
         )
     return section
 
 
 @retrying
 def update_section(
-    actor: User, supplier: Party, section_id, version, *, name, parent_id=None, group_ids=()
+    actor: User,
+    supplier: Party,
+    section_id,
+    version,
+    *,
+    name,
+    parent_id=None,
+    group_ids=(),
+    names=None,
 ):
-    """Rename, move or limit a section; a move inside its own subsections is refused."""
+    """Rename (in the supplier's language, and in others with `names`), move or limit a
+    section; a move inside its own subsections is refused."""
     name = _name(name)
+    others = _other_names(supplier, names)
     with transaction(lock=supplier):
         _require(actor, supplier, "supervisor")
         section = Section.get_or_none(
@@ -244,6 +307,8 @@ def update_section(
         }
         after = {"section.name": name, "section.parent": parent, "section.groups": sorted(groups)}
         changes = audit.diff(before, after)
+        translated = _write_names(section, section_names(section.id), others)
+        changes += translated
         if changes:
             section.parent = parent
             section.version += 1

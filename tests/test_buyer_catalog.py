@@ -7,6 +7,7 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from models.catalog import create_product
+from models.parties import User
 from models.price_lists import CategoryCode, PriceList, PriceListEntry
 from models.product_codes import refresh_code_text
 from models.relationships import CustomerCategory, CustomerGroup, Relationship
@@ -233,3 +234,30 @@ def test_a_clients_own_delivery_costs_replace_the_suppliers(client, login, world
     login(buyer)
     page = text_of(client.get(catalog_url(customer, link)))
     assert "Delivery costs €7.50; free delivery from €100.00." in page
+
+
+def test_a_buyer_may_read_their_own_codes_instead_of_the_skus(client, login, world):
+    customer, buyer, link = world["client_of"]()
+    own_codes(world, link)  # the coffee has the own code CL-1001, the tea none
+    login(buyer)
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "Your code: CL-1001" in page and "SKU COF-1" in page and "SKU TEA-1" in page
+
+    account = text_of(client.get("/account/"))
+    assert "show our own product codes instead of the supplier's SKU" in account
+    saved = client.post(
+        "/account/profile",
+        data={"name": "Buyer", "language": "en", "own_codes_instead": "y"},
+    )
+    assert saved.status_code == 303
+    page = text_of(client.get(catalog_url(customer, link)))
+    assert "Your code: CL-1001" in page and "COF-1" not in page
+    assert "SKU TEA-1" in page  # no own code: the supplier's SKU still
+    product = text_of(client.get(catalog_url(customer, link, f"/{world['coffee'].id}")))
+    assert "Your code: CL-1001" in product and "COF-1" not in product
+    rows = client.get(
+        catalog_url(customer, link, "?q=cl-1001"),
+        headers={"HX-Request": "true", "HX-Target": "catalog-rows"},
+    ).get_data(as_text=True)
+    assert "CL-1001" in rows and "COF-1" not in rows
+    assert User.get_by_id(buyer.id).own_codes_instead is True

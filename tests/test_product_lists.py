@@ -43,9 +43,7 @@ def buyer(shop, make_party, make_member, **terms):
     return customer, member, link
 
 
-def test_a_list_counts_up_to_the_cap_and_says_there_are_more(
-    client, login, shop, monkeypatch
-):
+def test_a_list_counts_up_to_the_cap_and_says_there_are_more(client, login, shop, monkeypatch):
     monkeypatch.setattr(product_lists, "COUNT_CAP", 4)
     for n in range(9):
         add(shop, f"TEA-{n}", f"Tea {n}")
@@ -117,9 +115,7 @@ def test_the_index_follows_codes_set_by_the_form_and_the_import(
     cafes = CustomerCategory.create(supplier=shop["supplier"], name="Cafés", code="CAF")
     set_category_codes(shop["admin"], shop["supplier"], beans.id, {cafes.id: ("CL-1", "")})
     version = Product.get_by_id(beans.id).version
-    set_category_codes(
-        shop["admin"], shop["supplier"], beans.id, {cafes.id: ("CL-2", "")}, version
-    )
+    set_category_codes(shop["admin"], shop["supplier"], beans.id, {cafes.id: ("CL-2", "")}, version)
     customer, member, link = buyer(shop, make_party, make_member, category=cafes)
     login(shop["admin"])
     csv = b"category_code;sku;own_code;own_description\nCAF;KOF-1;ZZ-42;Zwarte bonen\n"

@@ -131,3 +131,43 @@ def test_supervisors_keep_sections_on_screen(client, login, shop, make_party, ma
     assert (
         client.post(f"/p/{supplier.id}/products/sections/", data={"name": "Z"}).status_code == 403
     )
+
+
+def test_a_section_has_names_in_other_languages_and_buyers_read_theirs(
+    client, login, shop, make_party, make_member
+):
+    supplier = shop["supplier"]  # its language: English
+    login(shop["admin"])
+    form = text_of(client.get(f"/p/{supplier.id}/products/sections/"))
+    assert "Names in other languages" in form and "Name (German)" in form
+    assert "Name (English)" not in form  # the company's own language is the Name field
+    added = client.post(
+        f"/p/{supplier.id}/products/sections/",
+        data={"name": "Cleaning", "name_de": "Reinigung", "name_nl": "Schoonmaak"},
+    )
+    assert added.status_code == 303
+    cleaning = next(n for n in section_tree(supplier) if n.name == "Cleaning")
+    names = {n.id: n.name for n in section_tree(supplier, "de")}
+    assert names[cleaning.id] == "Reinigung" and names[shop["drinks"].id] == "Beverages"
+    # the edit form shows them, and an emptied name is removed
+    edit = client.get(f"/p/{supplier.id}/products/sections/{cleaning.id}/edit")
+    assert 'value="Reinigung"' in edit.get_data(as_text=True)
+    saved = client.post(
+        f"/p/{supplier.id}/products/sections/{cleaning.id}",
+        data={"version": "1", "name": "Cleaning", "name_de": "Putzen", "name_nl": ""},
+    )
+    assert saved.status_code == 303
+    assert {n.id: n.name for n in section_tree(supplier, "nl")}[cleaning.id] == "Cleaning"
+    assert {n.id: n.name for n in section_tree(supplier, "de")}[cleaning.id] == "Putzen"
+    too_long = client.post(
+        f"/p/{supplier.id}/products/sections/{cleaning.id}",
+        data={"version": "2", "name": "Cleaning", "name_fr": "x" * 121},
+    )
+    assert too_long.status_code == 422
+
+    customer, buyer, link = buyer_of(shop, make_party, make_member)
+    buyer.language = "de"
+    buyer.save()
+    login(buyer)
+    page = text_of(client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog"))
+    assert "Putzen" in page and "Cleaning" not in page

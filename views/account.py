@@ -21,6 +21,7 @@ def _render(status=200, block=None, profile_form=None, password_form=None):
         name=current_user.name,
         language=current_user.language or "en",
         message_emails=current_user.message_emails,
+        own_codes_instead=current_user.own_codes_instead,
     )
     password_form = password_form or PasswordChangeForm(formdata=None)
     return page_or_block(
@@ -52,6 +53,7 @@ def update():
         name=form.name.data,
         language=form.language.data,
         message_emails=form.message_emails.data,
+        own_codes_instead=form.own_codes_instead.data,
     )
     refresh()
     flash(_("Your profile is saved."))

@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound, StaleForm
-from models.catalog import product_of
+from models.catalog import LANGUAGES, product_of
 from models.client_groups import names_of
 from models.relationships import CustomerGroup
 from models.sections import (
     create_section,
+    section_names,
     section_tree,
     sections_of_product,
     set_product_sections,
@@ -53,7 +54,14 @@ def _index(form=None, status=200, error=None):
         form=_choices(form or SectionForm(formdata=None), tree),
         error=error,
         can_edit=g.membership.has_role("supervisor"),
+        **_languages(),
     )
+
+
+def _languages() -> dict:
+    """What the name fields of a section's form need: every language, and the company's."""
+    own = g.party.language if g.party.language in LANGUAGES else "en"
+    return {"name_languages": LANGUAGES, "own_language": own}
 
 
 @bp.route("/sections/")
@@ -66,6 +74,7 @@ def index(party_id):
 def _values(form) -> dict:
     return {
         "name": form.name.data,
+        "names": {code: form[f"name_{code}"].data or "" for code in LANGUAGES},
         "parent_id": form.parent.data or None,
         "group_ids": form.groups.data or [],
     }
@@ -103,6 +112,7 @@ def _edit_page(node, form, tree, status=200, error=None):
         node=node,
         form=_choices(form, tree, node.id),
         error=error,
+        **_languages(),
     )
 
 
@@ -112,13 +122,19 @@ def edit(party_id, section_id):
     """The form of one section."""
     tree = section_tree(g.party)
     node = _node_or_404(section_id, tree)
-    data = {
+    return _edit_page(node, SectionForm(formdata=None, data=_data(node)), tree)
+
+
+def _data(node) -> dict:
+    """What the edit form of a section shows: as saved."""
+    names = section_names(node.id)
+    return {
         "version": str(node.version),
         "name": node.name,
         "parent": str(node.parent_id or ""),
         "groups": [str(i) for i in node.group_ids],
+        **{f"name_{code}": names.get(code, "") for code in LANGUAGES},
     }
-    return _edit_page(node, SectionForm(formdata=None, data=data), tree)
 
 
 @bp.route("/sections/<int:section_id>", methods=["POST"])
@@ -141,14 +157,8 @@ def update(party_id, section_id):
         except StaleForm as refusal:
             fresh_tree = section_tree(g.party)
             fresh = _node_or_404(section_id, fresh_tree)
-            data = {
-                "version": str(fresh.version),
-                "name": fresh.name,
-                "parent": str(fresh.parent_id or ""),
-                "groups": [str(i) for i in fresh.group_ids],
-            }
             return _edit_page(
-                fresh, SectionForm(formdata=None, data=data), fresh_tree, 409, str(refusal)
+                fresh, SectionForm(formdata=None, data=_data(fresh)), fresh_tree, 409, str(refusal)
             )
         except DomainError as refusal:
             error = field_error(form, refusal)

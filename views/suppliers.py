@@ -140,6 +140,8 @@ def catalog_state(relationship, endpoint: str):
         abort(404)  # a section this client does not see
     place = {
         "catalog_endpoint": endpoint,
+        # the buyer's own preference; a supplier viewing as a client sees the default
+        "codes_instead": endpoint == "suppliers.catalog" and current_user.own_codes_instead,
         "catalog_args": {"party_id": g.party.id, "relationship_id": relationship.id},
     }
     if shown.section is not None:

@@ -66,6 +66,9 @@ class ProfileForm(PortalForm):
     message_emails = BooleanField(
         _l("Email me about messages I have not read within a few minutes")
     )
+    own_codes_instead = BooleanField(
+        _l("In catalogs, show our own product codes instead of the supplier's SKU")
+    )
 
 
 class PasswordForgotForm(PortalForm):

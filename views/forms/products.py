@@ -51,16 +51,16 @@ class ProductForm(PortalForm):
         self.unit.choices = [(code, UNIT_LABELS[code]) for code in UNITS]
 
 
+def add_name_fields(form_class, longest: int) -> None:
+    """A name field per language (name_en, name_nl …) on a form class."""
+    for code in LANGUAGES:
+        label = _l("Name (%(language)s)", language=LANGUAGE_NAMES[code])
+        field = StringField(label, [Length(max=longest)], filters=[strip])
+        setattr(form_class, f"name_{code}", field)
+
+
+add_name_fields(ProductForm, 200)
 for _code in LANGUAGES:
-    setattr(
-        ProductForm,
-        f"name_{_code}",
-        StringField(
-            _l("Name (%(language)s)", language=LANGUAGE_NAMES[_code]),
-            [Length(max=200)],
-            filters=[strip],
-        ),
-    )
     setattr(
         ProductForm,
         f"description_{_code}",
@@ -150,6 +150,9 @@ class SectionForm(PortalForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+
+
+add_name_fields(SectionForm, 120)
 
 
 class ProductSectionsForm(PortalForm):
