@@ -135,12 +135,14 @@ def create_app(config: dict | None = None) -> Flask:
         messages,
         parties,
         price_lists,
+        product_images,
         product_import,
         products,
         schedules,
         sections,
         suppliers,
         team,
+        vat_classes,
         view_as,
     )
 
@@ -156,6 +158,7 @@ def create_app(config: dict | None = None) -> Flask:
         product_import.bp,
         code_import.bp,
         products.bp,
+        product_images.bp,
         price_lists.bp,
         sections.bp,
         suppliers.bp,
@@ -164,6 +167,7 @@ def create_app(config: dict | None = None) -> Flask:
         invitations.bp,
         audit.bp,
         view_as.bp,
+        vat_classes.bp,
     ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
@@ -218,6 +222,7 @@ UPLOAD_LIMITS = {
     "client_import.upload": 64 * 1024 * 1024,
     "product_import.upload": 160 * 1024 * 1024,
     "code_import.upload": 160 * 1024 * 1024,
+    "product_images.upload": 11 * 1024 * 1024,  # views/product_images.UPLOAD_BYTES
 }
 
 
@@ -263,6 +268,10 @@ def _refuse_control_characters():
         abort(400)
 
 
+# what members may fetch and their browser keep (private, immutable: the URL names the content)
+PRIVATE_FILES = frozenset({"product_images.show", "product_images.in_catalog"})
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -273,8 +282,10 @@ def _security_headers(response):
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
         # Every page is private or carries a CSRF token: neither the browser nor a proxy
-        # keeps a copy.
-        response.headers["Cache-Control"] = "no-store"
+        # keeps a copy. A product image (named by its content) is private too, but the
+        # browser may keep it: it says so itself (views/product_images.py).
+        if request.endpoint not in PRIVATE_FILES:
+            response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -306,8 +317,10 @@ def _register_errors(app: Flask) -> None:
         if error.code == 413 and request.endpoint in UPLOAD_LIMITS:
             from models.imports import too_large
 
-            spec = app.view_functions[request.endpoint].import_spec
-            return render_error(413, str(too_large(spec)))
+            view = app.view_functions[request.endpoint]
+            if hasattr(view, "too_large"):
+                return render_error(413, str(view.too_large()))
+            return render_error(413, str(too_large(view.import_spec)))
         return render_error(error.code if error.code in ERROR_TEXTS else 400)
 
     @app.errorhandler(500)

@@ -223,6 +223,21 @@ class ProductView:
     schedule: DeliverySchedule | None
 
 
+def visible_product(relationship: Relationship, product_id) -> Product:
+    """One active product of the supplier that this client's catalog shows; NotFound else."""
+    supplier = relationship.supplier
+    tree = section_tree(supplier)
+    found = one_product(
+        supplier,
+        _row_id(product_id),
+        active=True,
+        sections=section_scope(tree, visible_to(tree, relationship.group_id), None),
+    )
+    if found is None:
+        raise NotFound(_l("This product does not exist."))
+    return found
+
+
 def product_for(relationship: Relationship, product_id, language: str) -> ProductView:
     """One active product of the supplier, priced for this client, with the earliest delivery
     its schedule (and the product's availability schedule) allow; NotFound otherwise."""

@@ -111,6 +111,7 @@ class Product(BaseModel):
     # only in sections limited to customer groups: who sees it depends on its sections
     # (kept by models/sections.py; false means everyone who sees the catalog sees it)
     restricted = BooleanField(default=False)
+    image_key = CharField(max_length=16, null=True)  # names its image (product_images.py)
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
 

@@ -268,10 +268,33 @@ def add_demo(parties: dict, users: dict) -> None:
     from .sections import create_section, set_product_sections
 
     horeca_group = CustomerGroup.get(CustomerGroup.supplier == brouwer, CustomerGroup.code == "HOR")
-    drinks = create_section(anne, brouwer, name="Koffie en thee")
-    fresh = create_section(anne, brouwer, name="Zuivel en bakkerij")
-    supplies = create_section(
-        anne, brouwer, name="Horecabenodigdheden", group_ids=[horeca_group.id]
+
+    def add_section(name, names, parent=None, **limits):
+        return create_section(
+            anne,
+            brouwer,
+            name=name,
+            names=dict(zip(("en", "de", "fr", "es"), names, strict=True)),
+            parent_id=parent.id if parent else None,
+            **limits,
+        )
+
+    drinks = add_section(
+        "Koffie en thee", ("Coffee and tea", "Kaffee und Tee", "Café et thé", "Café y té")
+    )
+    fresh = add_section(
+        "Zuivel en bakkerij",
+        (
+            "Dairy and bakery",
+            "Milchprodukte und Backwaren",
+            "Crèmerie et boulangerie",
+            "Lácteos y panadería",
+        ),
+    )
+    supplies = add_section(
+        "Horecabenodigdheden",
+        ("Catering supplies", "Gastronomiebedarf", "Fournitures CHR", "Suministros de hostelería"),
+        group_ids=[horeca_group.id],
     )
     for sku, section in (
         ("KOF-ESP-1", drinks),
@@ -286,3 +309,31 @@ def add_demo(parties: dict, users: dict) -> None:
         ("SUI-STK-500", supplies),
     ):
         set_product_sections(anne, brouwer, products[sku].id, [section.id])
+    # the full range: about 500 more products, in sections of their own
+    places = {
+        "coffee": add_section("Koffie", ("Coffee", "Kaffee", "Café", "Café"), drinks),
+        "tea": add_section(
+            "Thee en chocolade",
+            ("Tea and chocolate", "Tee und Schokolade", "Thé et chocolat", "Té y chocolate"),
+            drinks,
+        ),
+        "dairy": add_section("Zuivel", ("Dairy", "Milchprodukte", "Crèmerie", "Lácteos"), fresh),
+        "bakery": add_section(
+            "Bakkerij", ("Bakery", "Backwaren", "Boulangerie", "Panadería"), fresh
+        ),
+        "drinks": add_section(
+            "Frisdranken en sappen",
+            (
+                "Soft drinks and juices",
+                "Erfrischungsgetränke und Säfte",
+                "Boissons et jus",
+                "Refrescos y zumos",
+            ),
+        ),
+        "pantry": add_section("Voorraadkast", ("Pantry", "Vorratsschrank", "Épicerie", "Despensa")),
+        "supplies": supplies,
+        "cleaning": add_section("Schoonmaak", ("Cleaning", "Reinigung", "Nettoyage", "Limpieza")),
+    }
+    from .catalog_demo_range import add_range
+
+    add_range(brouwer, classes, {key: s.id for key, s in places.items()})

@@ -7,13 +7,23 @@ rates (models/tax.py); `ensure_vat_classes` writes them the first time the suppl
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from . import audit
-from .base import BaseModel, DomainError, StaleForm, retrying, transaction, utcnow
+from .base import (
+    BaseModel,
+    DomainError,
+    NotFound,
+    StaleForm,
+    retrying,
+    transaction,
+    unique_message,
+    utcnow,
+)
 from .parties import Party, User
 from .prepared import prepared
 from .tax import EU_RATES, VAT_CLASS_LABELS, VAT_CLASSES
@@ -222,3 +232,75 @@ def update_rates(actor: User, supplier: Party, version, typed: dict[tuple[str, s
             ).execute()
             audit.record(actor, supplier, "vat", "update", "", changes)
     return len(changes)
+
+
+# --- the supplier adds and renames its classes -----------------------------------------------
+
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+CODE_TAKEN = _l("Another VAT class already has this code.")
+CLASS_STALE = _l(
+    "Someone else changed this VAT class meanwhile; its saved name is shown. Save again to "
+    "overwrite it."
+)
+audit.register_fields({"vat.class_name": _l("VAT class"), "vat.class_code": _l("Code")})
+unique_message(
+    "vatclass_supplier_id_code", "vat_class", ("supplier_id", "code"), "code", CODE_TAKEN
+)
+
+
+def _class_name(value, required: bool) -> str:
+    name = " ".join((value or "").split())
+    if len(name) > 80:
+        raise DomainError(_l("Use at most 80 characters."), "name")
+    if required and not name:
+        raise DomainError(_l("Enter a name."), "name")
+    return name
+
+
+@retrying
+def add_vat_class(actor: User, supplier: Party, *, code, name) -> VatClass:
+    """A VAT class of the supplier's own (admins), e.g. a super-reduced or a parking rate: its
+    code (what a product import names) and its name; its rates go in the rate table."""
+    code = (code or "").strip().casefold()
+    if not CODE_PATTERN.match(code):
+        raise DomainError(
+            _l("Use a lower-case letter, then letters, digits or _ (at most 24)."), "code"
+        )
+    name = _class_name(name, required=True)
+    from .relationship_verbs import _require  # it imports the catalog, which imports this
+
+    with transaction(lock=supplier):
+        _require(actor, supplier, "admin")
+        existing = {c.code for c in ensure_vat_classes(supplier)}
+        if code in existing:
+            raise DomainError(CODE_TAKEN, "code")
+        row = VatClass.create(supplier=supplier, code=code, name=name)
+        changes = [
+            {"field": "vat.class_code", "old": None, "new": code},
+            {"field": "vat.class_name", "old": None, "new": name},
+        ]
+        audit.record(actor, supplier, "vat", "create", name, changes)
+    return row
+
+
+@retrying
+def rename_vat_class(actor: User, supplier: Party, class_id, version, *, name) -> VatClass:
+    """Rename a class (admins); an empty name gives a shipped class its translated name back
+    (a class of the supplier's own needs one). A form loaded before another save is stale."""
+    from .relationship_verbs import _require
+    from .relationships import _row_id
+
+    with transaction(lock=supplier):
+        _require(actor, supplier, "admin")
+        row = VatClass.get_or_none(VatClass.id == _row_id(class_id), VatClass.supplier == supplier)
+        if row is None:
+            raise NotFound(_l("This VAT class does not exist."))
+        if str(version or "") != str(row.version):
+            raise StaleForm(CLASS_STALE)
+        name = _class_name(name, required=row.code not in VAT_CLASSES)
+        if name != row.name:
+            change = {"field": "vat.class_name", "old": str(row.label), "new": name or None}
+            row.name, row.version = name, row.version + 1
+            row.save()
+            audit.record(actor, supplier, "vat", "update", str(row.label), [change])
+    return row

@@ -5,10 +5,12 @@ party names the last active party."""
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
 from models.addresses import Address, DeliveryPoint, add_address, add_delivery_point
 from models.bank import BankAccount, save_bank_account
@@ -16,6 +18,7 @@ from models.catalog import create_product
 from models.invitations import Invitation, invite_member
 from models.parties import Membership, User
 from models.price_lists import PriceList, PriceListEntry
+from models.product_images import ProductImage, set_image
 from models.relationships import (
     ClientContact,
     CustomerCategory,
@@ -38,6 +41,12 @@ ADDRESS = {
     "region": "",
     "country": "NL",
 }
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -71,6 +80,7 @@ def shop(make_party, make_member):
     product = create_product(admin, party, sku="KOF-1", name_en="Coffee", list_price=Decimal(10))
     price_list = PriceList.create(supplier=party, name="Horeca", code="H", code_key="h")
     entry = PriceListEntry.create(price_list=price_list, product=product, price_minor=900)
+    set_image(admin, party, product.id, _png())
     # (page with the button, action URL, a name the confirmation shows, the record)
     actions = {
         "point": (  # an address's actions and its points' show once it is managed
@@ -141,6 +151,12 @@ def shop(make_party, make_member):
             "KOF-1",
             lambda: PriceListEntry.get_or_none(PriceListEntry.id == entry.id),
         ),
+        "image": (
+            f"{base}/products/{product.id}/edit",
+            f"{base}/products/{product.id}/image/delete",
+            "KOF-1",
+            lambda: ProductImage.get_or_none(ProductImage.product == product.id),
+        ),
     }
     return {"party": party, "admin": admin, "staff": staff, "actions": actions}
 
@@ -157,6 +173,7 @@ KINDS = [
     "group",
     "category",
     "price",
+    "image",
 ]
 
 

@@ -19,6 +19,7 @@ from models.catalog import (
 from models.catalog_terms import MAX_ORDER_DISCOUNTS, catalog_terms, update_catalog_terms
 from models.parties import Party
 from models.product_codes import categories_of, codes_of_product, set_category_codes
+from models.product_images import ACCEPT as IMAGE_ACCEPT
 from models.product_lists import products_page
 from models.schedules import DeliverySchedule
 from models.tax import VAT_CLASS_LABELS
@@ -27,7 +28,7 @@ from models.vat_classes import classes_of, rate_countries, rate_table, update_ra
 from .access import member
 from .forms.company import amount_text
 from .forms.fields import field_error
-from .forms.products import CatalogTermsForm, ProductForm, category_codes_form
+from .forms.products import CatalogTermsForm, ProductForm, VatClassForm, category_codes_form
 from .htmx import page_or_block, redirect_to
 from .sections import product_sections_form
 
@@ -104,7 +105,15 @@ def _codes_form(product, formdata=None):
     return categories, form
 
 
-def _form_page(form, product=None, status=200, error=None, codes=None, codes_error=None):
+def edit_page(product, status=200, image_error=None):
+    """A product's page as saved (its form, sections, codes and image)."""
+    form = ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
+    return _form_page(_choices(form), product, status, image_error=image_error)
+
+
+def _form_page(
+    form, product=None, status=200, error=None, codes=None, codes_error=None, image_error=None
+):
     categories, codes_form = codes or (_codes_form(product) if product else ([], None))
     return page_or_block(
         "products/form.html",
@@ -117,6 +126,8 @@ def _form_page(form, product=None, status=200, error=None, codes=None, codes_err
         codes_form=codes_form,
         sections_form=product_sections_form(product) if product else None,
         codes_error=codes_error,
+        image_error=image_error,
+        image_accept=IMAGE_ACCEPT,
         product_languages=LANGUAGES,
         own_language=g.party.language if g.party.language in LANGUAGES else "en",
     )
@@ -194,9 +205,7 @@ def _form_data(product) -> dict:
 @member("supervisor")
 def edit(party_id, product_id):
     """The form of one product."""
-    product = _product_or_404(product_id)
-    form = ProductForm(formdata=None, data=_form_data(product), currency=g.party.currency)
-    return _form_page(_choices(form), product)
+    return edit_page(_product_or_404(product_id))
 
 
 @bp.route("/<int:product_id>", methods=["POST"])
@@ -343,7 +352,7 @@ def update_terms(party_id):
     return _terms_page(form, 422, error)
 
 
-def _vat_page(status=200, error=None, typed=None, errors=None):
+def vat_page(status=200, error=None, typed=None, errors=None, class_form=None, class_error=None):
     classes, rates, version = rate_table(g.party)
     locale = get_locale()
     countries = [
@@ -362,6 +371,8 @@ def _vat_page(status=200, error=None, typed=None, errors=None):
         errors=errors or {},
         error=error,
         can_edit=g.membership.has_role("admin"),
+        class_form=class_form or VatClassForm(formdata=None),
+        class_error=class_error,
     )
 
 
@@ -369,7 +380,7 @@ def _vat_page(status=200, error=None, typed=None, errors=None):
 @member("employee")
 def vat(party_id):
     """The VAT classes and their rates per country (F27), kept as data."""
-    return _vat_page()
+    return vat_page()
 
 
 @bp.route("/vat", methods=["POST"])
@@ -386,10 +397,10 @@ def update_vat(party_id):
             current_user._get_current_object(), g.party, request.form.get("version", ""), typed
         )
     except StaleForm as refusal:
-        return _vat_page(409, str(refusal))
+        return vat_page(409, str(refusal))
     except DomainError as refusal:
         typed_text = {f"rate-{code}-{country}": text for (code, country), text in typed.items()}
-        return _vat_page(
+        return vat_page(
             422,
             _("Check the rate marked below."),
             typed=typed_text,

@@ -162,3 +162,17 @@ class ProductSectionsForm(PortalForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+
+
+class VatClassForm(PortalForm):
+    """A VAT class of the company's own: its code and its name."""
+
+    code = StringField(_l("Code"), [Length(max=24)], filters=[strip])
+    name = StringField(_l("Name"), [Length(max=80)], filters=[strip])
+
+
+class VatClassNameForm(PortalForm):
+    """A VAT class's name (empty: a shipped class's own name)."""
+
+    version = HiddenField()
+    name = StringField(_l("Name"), [Length(max=80)], filters=[strip])
