@@ -19,15 +19,15 @@ def test_an_admin_adds_a_product_and_finds_it_by_typing(page, live_server):
     page.locator("#sku").fill("KAAS-OUD-1")
     page.locator("#unit").select_option("kg")
     page.locator("#list_price").fill("1.234,50")  # the admin writes Dutch amounts
-    page.locator("#name_nl").fill("Oude kaas")
-    page.locator("#name_en").fill("Aged cheese")
+    page.locator("#name_nl").fill("Oude Leidse kaas")
+    page.locator("#name_en").fill("Aged Leyden cheese")
     page.locator('[data-testid="save-product"]').click()
     page.wait_for_url(re.compile(r"/products/$"))
-    page.locator("#product-search").press_sequentially("kaas", delay=30)
+    page.locator("#product-search").press_sequentially("leidse", delay=30)
     rows = page.locator('[data-testid="product-row"]')
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("€ 1.234,50")
-    expect(page).to_have_url(re.compile(r"q=kaas"))
+    expect(page).to_have_url(re.compile(r"q=leidse"))
 
 
 def test_a_buyer_searches_the_catalog_and_reads_the_price_breakdown(page, live_server):
@@ -39,7 +39,7 @@ def test_a_buyer_searches_the_catalog_and_reads_the_price_breakdown(page, live_s
     items = page.locator('[data-testid="catalog-item"]')
     expect(items.first).to_be_visible()
     page.evaluate("window.notReloaded = true")
-    page.locator("#catalog-search").press_sequentially("espresso", delay=30)
+    page.locator("#catalog-search").press_sequentially("espresso beans", delay=30)
     expect(items).to_have_count(1)
     assert page.evaluate("window.notReloaded === true"), "the page reloaded"
     item = items.first
@@ -93,6 +93,8 @@ def test_an_admin_views_the_catalog_as_a_client_and_leaves_in_one_click(page, li
     page.wait_for_url(re.compile(r"/view-as$"))
     expect(page.locator('[data-testid="view-as-banner"]')).to_contain_text("Café Lumière")
     expect(page.locator('[data-testid="announcement"]')).to_be_visible()
+    page.locator("#catalog-search").press_sequentially("CL-100", delay=30)
+    expect(page.locator('[data-testid="catalog-item"]')).to_have_count(4)  # its four codes
     expect(page.locator('[data-testid="own-code"]').first).to_be_visible()
     page.locator('[data-testid="view-as-exit"]').click()
     page.wait_for_url(client_url)
@@ -104,11 +106,16 @@ def test_a_buyer_browses_a_section(page, live_server):
     page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
     page.locator('[data-testid="tab-catalog"]').click()
     nav = page.locator('[data-testid="section-nav"]')
-    nav.get_by_role("link", name="Horecabenodigdheden").click()  # the group's own section
+    # the group's own section, named in the buyer's language (Brouwer writes Dutch)
+    nav.get_by_role("link", name="Catering supplies").click()
     page.wait_for_url(re.compile(r"section=\d+"))
     items = page.locator('[data-testid="catalog-item"]')
-    expect(items).to_have_count(3)
+    expect(items).to_have_count(24)  # a full page of its 59 products
+    expect(page.locator('[data-testid="catalog-thumb"]').first).to_be_visible()
+    page.locator("#catalog-search").press_sequentially("bkr-pap", delay=30)
+    expect(items).to_have_count(1)
     expect(page.locator('[data-testid="catalog-item"]', has_text="BKR-PAP-1000")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "catalog-section.png"), full_page=True)
 
 
 def test_an_admin_adjusts_a_vat_rate(page, live_server):
@@ -130,3 +137,74 @@ def test_an_admin_adjusts_a_vat_rate(page, live_server):
     expect(page.locator("#rate-reduced-NL")).to_have_value("12,5")
     page.set_viewport_size({"width": 768, "height": 1024})
     page.screenshot(path=str(ARTIFACTS / "vat-rates-tablet.png"), full_page=False)
+
+
+def test_an_admin_gives_a_product_its_image_and_a_buyer_sees_it(page, live_server, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "cheese.jpg"
+    Image.new("RGB", (1600, 1200), (230, 190, 60)).save(photo, "JPEG")
+    not_a_photo = tmp_path / "notes.png"
+    not_a_photo.write_text("not an image")
+    sign_in(page, live_server, "supplier-admin@example.com")
+    page.goto(f"{live_server}/p/1/products/?q=KOF-ESP-1")
+    page.locator('[data-testid="product-row"] a').first.click()
+    page.wait_for_url(re.compile(r"/products/\d+/edit$"))
+    page.locator("#image").set_input_files(str(not_a_photo))
+    page.locator('[data-testid="upload-image"]').click()
+    expect(page.locator("#image-error")).to_contain_text("JPEG-, PNG-, WebP- of GIF")  # in Dutch
+    page.locator("#image").set_input_files(str(photo))
+    page.locator('[data-testid="upload-image"]').click()
+    image = page.locator('[data-testid="product-image"]')
+    expect(image).to_be_visible()
+    assert (
+        page.evaluate("document.querySelector('[data-testid=product-image]').naturalWidth") == 800
+    )
+
+    buyer = page.context.browser.new_page()
+    sign_in(buyer, live_server, "buyer@example.com")
+    buyer.goto(f"{live_server}/p/4/suppliers/")
+    buyer.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    buyer.locator('[data-testid="tab-catalog"]').click()
+    buyer.locator("#catalog-search").press_sequentially("espresso beans", delay=30)
+    items = buyer.locator('[data-testid="catalog-item"]')
+    expect(items).to_have_count(1)
+    expect(items.first.locator('[data-testid="catalog-thumb"]')).to_be_visible()
+    items.first.locator(".catalog-name a").click()
+    buyer.wait_for_url(re.compile(r"/catalog/\d+$"))
+    expect(buyer.locator('[data-testid="product-image"]')).to_have_attribute(
+        "alt", "Espresso beans"
+    )
+    buyer.close()
+
+
+def test_an_admin_adds_a_vat_class_and_enters_its_rate(page, live_server):
+    sign_in(page, live_server, "supplier-admin@example.com")
+    page.goto(f"{live_server}/p/1/products/vat")
+    page.locator("#name").fill("Superverlaagd")
+    page.locator("#code").fill("super-reduced")  # a hyphen: refused on its field
+    page.locator('[data-testid="add-vat-class"]').click()
+    expect(page.locator("#code-error")).to_be_visible()
+    page.locator("#code").fill("super_reduced")
+    page.locator('[data-testid="add-vat-class"]').click()
+    expect(page.locator('[data-testid="vat-classes"]')).to_contain_text("Superverlaagd")
+    page.locator("#rate-super_reduced-NL").fill("4")
+    page.locator('[data-testid="save-vat"]').click()
+    expect(page.locator(".flash")).to_contain_text("1")  # one rate saved (in Dutch, her language)
+    expect(page.locator("#rate-super_reduced-NL")).to_have_value("4")
+
+
+def test_a_buyer_reads_their_own_codes_instead_of_the_skus(page, live_server):
+    sign_in(page, live_server, "buyer@example.com")
+    page.goto(f"{live_server}/account/")
+    page.locator("#own_codes_instead").check()
+    page.locator("#profile-form button[type=submit]").click()
+    expect(page.locator(".flash")).to_be_visible()
+    page.goto(f"{live_server}/p/4/suppliers/")
+    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    page.locator('[data-testid="tab-catalog"]').click()
+    page.locator("#catalog-search").press_sequentially("CL-1001", delay=30)
+    item = page.locator('[data-testid="catalog-item"]')
+    expect(item).to_have_count(1)
+    expect(item.first.locator('[data-testid="own-code"]')).to_contain_text("CL-1001")
+    expect(item.first.locator('[data-testid="sku"]')).to_have_count(0)  # no SKU beside it
