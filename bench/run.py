@@ -137,14 +137,14 @@ ENTRIES = [
     Entry(
         "catalog_search_sku",
         "fragment",
-        "/p/{buyer}/suppliers/{link}/catalog?q=B001234",
+        "/p/{buyer}/suppliers/{link}/catalog?q=B001235",
         "catalog-rows",
         buyer=True,
     ),
     Entry(
         "catalog_search_own_code",
         "fragment",
-        "/p/{buyer}/suppliers/{link}/catalog?q=K01-001234",
+        "/p/{buyer}/suppliers/{link}/catalog?q=K01-001235",
         "catalog-rows",
         buyer=True,
     ),

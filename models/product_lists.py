@@ -28,6 +28,23 @@ from .search_index import equals_not_indexed, has_index, index_model, match_quer
 
 COUNT_CAP = 500
 
+# what a list shows of a product (not the texts searched, which may be long)
+SHOWN = (
+    Product.id,
+    Product.supplier,
+    Product.sku,
+    Product.unit,
+    Product.pack_size,
+    Product.vat_class,
+    Product.list_price_minor,
+    Product.purchase_price_minor,
+    Product.active,
+    Product.schedule,
+    Product.sort_name,
+    Product.image_key,
+    Product.version,
+)
+
 # a client's sections (sections.section_scope): ("chosen", ids) shows those sections only;
 # ("visible", ids) what a client sees, ids being the visible sections that some groups may not
 # see; ("open", []) only what everyone sees
@@ -176,10 +193,10 @@ def _shape_queries(shape: tuple) -> tuple:
                 )
             conditions.append(found)
         if match is None:
-            return Product.select().where(Product.supplier == supplier_id, *conditions)
+            return Product.select(*SHOWN).where(Product.supplier == supplier_id, *conditions)
         index = index_model("product")
         return (
-            Product.select()
+            Product.select(*SHOWN)
             .join(index, on=(index.rowid == Product.id))
             .where(matches(index, match), equals_not_indexed(Product.supplier, supplier_id))
             .where(*conditions)

@@ -122,7 +122,21 @@ def _lazy_text(lazy) -> str:
 def _lazy_html(lazy) -> Markup:
     """A lazy string in a template: the translation is trusted (as in flask-babel's own), what
     fills it is escaped (flask-babel's own left a name in "Invitation to join %(party)s"
-    unescaped)."""
+    unescaped). The same text with the same values is made once per request and language
+    (a catalog page writes "Group discount 5 %" on every product's price breakdown)."""
+    try:
+        key = (lazy._func, lazy._args, tuple(sorted(lazy._kwargs.items())))
+        hash(key)
+    except TypeError:  # a value that cannot be a key: made every time
+        return _made_html(lazy)
+    made = _kept("babel_locale", "portal_lazy_html", dict)
+    html = made.get(key)
+    if html is None:
+        html = made[key] = _made_html(lazy)
+    return html
+
+
+def _made_html(lazy) -> Markup:
     text = _lazy(lazy, _filling)
     return escape(_lazy_text(lazy)) if text is None else Markup(text)  # noqa: S704
 
