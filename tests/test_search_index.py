@@ -119,3 +119,19 @@ def test_compacting_the_index_changes_no_answer(books, app):
         compact("relationship")
     assert {s: _names(client_page(supplier, search=s)) for s in before} == before
     assert before["jansen"] == ["Bakkerij Jansen", "Jansen & Zonen"]
+
+
+def test_migrations_given_the_proxy_make_the_index_of_the_database_behind_it(tmp_path):
+    """`upgrade(models.base.db)` (a proxy, as bench/imports.py calls it) tells SQLite from
+    PostgreSQL by the database behind it: the trigram tables are made, not skipped."""
+    from peewee import DatabaseProxy, SqliteDatabase
+
+    from models.migrations import upgrade
+
+    behind = SqliteDatabase(str(tmp_path / "proxied.sqlite3"))
+    proxy = DatabaseProxy()
+    proxy.initialize(behind)
+    upgrade(proxy)
+    tables = {name for (name,) in behind.execute_sql("SELECT name FROM sqlite_master")}
+    assert {"relationship_search", "product_search"} <= tables
+    behind.close()

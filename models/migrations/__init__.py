@@ -6,12 +6,17 @@ later change to models/ never changes what an old migration did.
 
 from pathlib import Path
 
+from peewee import DatabaseProxy
 from playhouse.migrations import Runner
 
 DIRECTORY = Path(__file__).resolve().parent
 
 
 def runner(database) -> Runner:
+    """The runner on `database` itself: given models.base.db (a proxy), the database behind it,
+    so that a migration can tell SQLite from PostgreSQL by the database's class."""
+    if isinstance(database, DatabaseProxy):
+        database = database.obj
     return Runner(database, directory=str(DIRECTORY))
 
 
