@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 
 from flask_babel import lazy_gettext as _l
 from peewee import BlobField, DateTimeField, ForeignKeyField, IntegerField
@@ -61,7 +62,10 @@ def render(data: bytes) -> dict:
         raise DomainError(TOO_LARGE, "image")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as opened:
+        with warnings.catch_warnings():  # past MAX_PIXELS Pillow warns; we refuse it below
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data))
+        with opened:
             if opened.format not in FORMATS:
                 raise DomainError(NOT_AN_IMAGE, "image")
             if opened.width * opened.height > MAX_PIXELS:

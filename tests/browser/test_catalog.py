@@ -157,8 +157,8 @@ def test_an_admin_gives_a_product_its_image_and_a_buyer_sees_it(page, live_serve
     page.locator('[data-testid="upload-image"]').click()
     image = page.locator('[data-testid="product-image"]')
     expect(image).to_be_visible()
-    assert (
-        page.evaluate("document.querySelector('[data-testid=product-image]').naturalWidth") == 800
+    page.wait_for_function(  # the picture itself, loaded: its large rendering, 800 px wide
+        "document.querySelector('[data-testid=product-image]').naturalWidth === 800"
     )
 
     buyer = page.context.browser.new_page()
