@@ -315,12 +315,8 @@ def _register_errors(app: Flask) -> None:
         if error.code in (301, 302, 303, 307, 308):
             return error
         if error.code == 413 and request.endpoint in UPLOAD_LIMITS:
-            from models.imports import too_large
-
-            view = app.view_functions[request.endpoint]
-            if hasattr(view, "too_large"):
-                return render_error(413, str(view.too_large()))
-            return render_error(413, str(too_large(view.import_spec)))
+            # an upload view says its own limit (views/imports.py, views/product_images.py)
+            return render_error(413, str(app.view_functions[request.endpoint].too_large()))
         return render_error(error.code if error.code in ERROR_TEXTS else 400)
 
     @app.errorhandler(500)

@@ -19,11 +19,13 @@ from .base import (
     DomainError,
     NotFound,
     StaleForm,
+    check_version,
     retrying,
     transaction,
     unique_message,
     utcnow,
 )
+from .identifiers import clean_text
 from .parties import Party, User
 from .prepared import prepared
 from .tax import EU_RATES, VAT_CLASS_LABELS, VAT_CLASSES
@@ -249,7 +251,7 @@ unique_message(
 
 
 def _class_name(value, required: bool) -> str:
-    name = " ".join((value or "").split())
+    name = clean_text(value, 81)
     if len(name) > 80:
         raise DomainError(_l("Use at most 80 characters."), "name")
     if required and not name:
@@ -295,8 +297,7 @@ def rename_vat_class(actor: User, supplier: Party, class_id, version, *, name) -
         row = VatClass.get_or_none(VatClass.id == _row_id(class_id), VatClass.supplier == supplier)
         if row is None:
             raise NotFound(_l("This VAT class does not exist."))
-        if str(version or "") != str(row.version):
-            raise StaleForm(CLASS_STALE)
+        check_version(row, version, CLASS_STALE)
         name = _class_name(name, required=row.code not in VAT_CLASSES)
         if name != row.name:
             change = {"field": "vat.class_name", "old": str(row.label), "new": name or None}

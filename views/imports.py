@@ -100,7 +100,7 @@ def import_blueprint(kind: ImportKind) -> Blueprint:
             return upload_page(422, str(refusal))
         return redirect_to(url_for(f"{kind.name}.show", party_id=g.party.id, batch_id=batch.id))
 
-    upload.import_spec = spec  # app.py says the kind's size limit on a 413
+    upload.too_large = lambda: too_large(spec)  # app.py's answer to a request past its limit
 
     def batch_or_404(batch_id):
         try:
