@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from .base import BulkInsert, db, execute_many, utcnow
+from .base import BulkInsert, utcnow
 from .catalog import Product, ProductSection, ProductText, _search_text
 from .parties import Party
 from .product_images import ProductImage, render
@@ -373,8 +373,6 @@ def _pictures(rows: list[dict], ids: dict[str, int]) -> None:
             for r in rows
         ]
     )
-    mark = db.obj.param
-    execute_many(
-        f'UPDATE "product" SET "image_key" = {mark} WHERE "id" = {mark}',  # noqa: S608
-        [(made[r["family"]]["key"], ids[r["sku"]]) for r in rows],
-    )
+    for family, picture in made.items():
+        family_ids = [ids[r["sku"]] for r in rows if r["family"] == family]
+        Product.update(image_key=picture["key"]).where(Product.id.in_(family_ids)).execute()

@@ -11,6 +11,13 @@ from playwright.sync_api import expect
 from tests.browser.conftest import ARTIFACTS, sign_in
 
 
+def open_brouwers_catalog(page, live_server) -> None:
+    """As buyer@example.com (Café Lumière): My suppliers, Brouwer, its Catalog tab."""
+    page.goto(f"{live_server}/p/4/suppliers/")
+    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
+    page.locator('[data-testid="tab-catalog"]').click()
+
+
 def test_an_admin_adds_a_product_and_finds_it_by_typing(page, live_server):
     sign_in(page, live_server, "supplier-admin@example.com")
     page.locator('.party-nav a[href$="/products/"]').click()
@@ -32,9 +39,7 @@ def test_an_admin_adds_a_product_and_finds_it_by_typing(page, live_server):
 
 def test_a_buyer_searches_the_catalog_and_reads_the_price_breakdown(page, live_server):
     sign_in(page, live_server, "buyer@example.com")
-    page.goto(f"{live_server}/p/4/suppliers/")
-    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
-    page.locator('[data-testid="tab-catalog"]').click()
+    open_brouwers_catalog(page, live_server)
     page.wait_for_url(re.compile(r"/catalog$"))
     items = page.locator('[data-testid="catalog-item"]')
     expect(items.first).to_be_visible()
@@ -58,9 +63,7 @@ def test_a_buyer_searches_the_catalog_and_reads_the_price_breakdown(page, live_s
 def test_the_catalog_on_a_tablet(tablet_page, live_server):
     page = tablet_page
     sign_in(page, live_server, "buyer@example.com")
-    page.goto(f"{live_server}/p/4/suppliers/")
-    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
-    page.locator('[data-testid="tab-catalog"]').click()
+    open_brouwers_catalog(page, live_server)
     page.wait_for_url(re.compile(r"/catalog$"))
     expect(page.locator('[data-testid="catalog-item"]').first).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -72,9 +75,7 @@ def test_the_catalog_on_a_tablet(tablet_page, live_server):
 
 def test_a_buyer_finds_a_product_by_typing_their_own_code(page, live_server):
     sign_in(page, live_server, "buyer@example.com")
-    page.goto(f"{live_server}/p/4/suppliers/")
-    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
-    page.locator('[data-testid="tab-catalog"]').click()
+    open_brouwers_catalog(page, live_server)
     page.wait_for_url(re.compile(r"/catalog$"))
     page.locator("#catalog-search").press_sequentially("CL-1003", delay=30)
     items = page.locator('[data-testid="catalog-item"]')
@@ -102,9 +103,7 @@ def test_an_admin_views_the_catalog_as_a_client_and_leaves_in_one_click(page, li
 
 def test_a_buyer_browses_a_section(page, live_server):
     sign_in(page, live_server, "buyer@example.com")  # Café Lumière: in the Horeca group
-    page.goto(f"{live_server}/p/4/suppliers/")
-    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
-    page.locator('[data-testid="tab-catalog"]').click()
+    open_brouwers_catalog(page, live_server)
     nav = page.locator('[data-testid="section-nav"]')
     # the group's own section, named in the buyer's language (Brouwer writes Dutch)
     nav.get_by_role("link", name="Catering supplies").click()
@@ -163,9 +162,7 @@ def test_an_admin_gives_a_product_its_image_and_a_buyer_sees_it(page, live_serve
 
     buyer = page.context.browser.new_page()
     sign_in(buyer, live_server, "buyer@example.com")
-    buyer.goto(f"{live_server}/p/4/suppliers/")
-    buyer.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
-    buyer.locator('[data-testid="tab-catalog"]').click()
+    open_brouwers_catalog(buyer, live_server)
     buyer.locator("#catalog-search").press_sequentially("espresso beans", delay=30)
     items = buyer.locator('[data-testid="catalog-item"]')
     expect(items).to_have_count(1)
@@ -200,9 +197,7 @@ def test_a_buyer_reads_their_own_codes_instead_of_the_skus(page, live_server):
     page.locator("#own_codes_instead").check()
     page.locator("#profile-form button[type=submit]").click()
     expect(page.locator(".flash")).to_be_visible()
-    page.goto(f"{live_server}/p/4/suppliers/")
-    page.locator('a[href*="/suppliers/"][href$="/"]').filter(has_text="Brouwer").first.click()
-    page.locator('[data-testid="tab-catalog"]').click()
+    open_brouwers_catalog(page, live_server)
     page.locator("#catalog-search").press_sequentially("CL-1001", delay=30)
     item = page.locator('[data-testid="catalog-item"]')
     expect(item).to_have_count(1)
