@@ -147,9 +147,14 @@ def _attach(rows: list, shape: tuple) -> list:
     return rows
 
 
+def section_links():
+    """The product's section links (correlated with the outer query's product)."""
+    return ProductSection.select(SQL("1")).where(ProductSection.product == Product.id)
+
+
 def section_condition(kind: str | None, ids):
     """The condition on Product of a SectionScope (None: no condition)."""
-    links = ProductSection.select(SQL("1")).where(ProductSection.product == Product.id)
+    links = section_links()
     if kind == "chosen":
         return fn.EXISTS(links.where(ProductSection.section.in_(ids)))
     if kind == "visible":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, Case, fn
 
 from . import audit
 from .base import DomainError, NotFound, check_version, retrying, transaction
@@ -24,6 +24,7 @@ from .catalog import (
 from .identifiers import clean_text
 from .parties import Party, User
 from .prepared import prepared
+from .product_lists import section_links
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
 
@@ -139,18 +140,13 @@ def section_scope(tree: list[SectionNode], visible: set[int], chosen: set[int] |
     return ("visible", sorted(limited)) if limited else ("open", [])
 
 
-def _links():
-    """The product's section links (correlated with the outer query's product)."""
-    return ProductSection.select(SQL("1")).where(ProductSection.product == Product.id)
-
-
 def mark_restricted(supplier: Party, product_ids=None) -> None:
     """Set `restricted` on the supplier's products (or only these): in a section, and in none
     that everyone sees. Call after a section's groups or parent, or a product's sections,
     changed (inside that transaction)."""
     open_ids = sorted(visible_to(section_tree(supplier), None)) or [0]
-    in_some = fn.EXISTS(_links())
-    in_open = fn.EXISTS(_links().where(ProductSection.section.in_(open_ids)))
+    in_some = fn.EXISTS(section_links())
+    in_open = fn.EXISTS(section_links().where(ProductSection.section.in_(open_ids)))
     query = Product.update(restricted=Case(None, [(in_some & ~in_open, True)], False)).where(
         Product.supplier == supplier
     )
