@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from .addresses import Address, default_address
 from .base import NotFound, Page
-from .catalog import LANGUAGES, Product, ProductText
+from .catalog import Product, ProductText, reading_languages
 from .delivery_dates import Slot, earliest_delivery
 from .identifiers import normalise_vat
 from .parties import Party
@@ -168,12 +168,6 @@ def client_catalog_link(supplier: Party, relationship_id) -> Relationship:
     return found
 
 
-def reading(supplier: Party, language: str) -> tuple[str, str]:
-    """The languages a product's text is read in: the reader's, else the supplier's."""
-    own = supplier.language if supplier.language in LANGUAGES else "en"
-    return (language if language in LANGUAGES else own, own)
-
-
 def _priced(
     relationship: Relationship, products: list, language: str, decision: TaxDecision
 ) -> list[PricedProduct]:
@@ -249,7 +243,7 @@ def product_for(relationship: Relationship, product_id, language: str) -> Produc
         active=True,
         category_id=relationship.category_id,
         sections=section_scope(tree, visible_to(tree, relationship.group_id), None),
-        texts=reading(supplier, language),
+        texts=reading_languages(supplier, language),
     )
     if found is None:
         raise NotFound(_l("This product does not exist."))
@@ -308,7 +302,7 @@ def catalog_for(
         per_page=per_page,
         category_id=category_id,
         sections=section_scope(tree, visible, chosen),
-        texts=reading(supplier, language),
+        texts=reading_languages(supplier, language),
     )
     priced = _priced(relationship, listing.items, language, decision)
     return Catalog(

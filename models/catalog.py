@@ -175,8 +175,15 @@ class SectionGroup(BaseModel):
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _language(supplier: Party) -> str:
+def writing_language(supplier: Party) -> str:
+    """The language the supplier writes its catalog in (its names are required in it)."""
     return supplier.language if supplier.language in LANGUAGES else "en"
+
+
+def reading_languages(supplier: Party, reader: str | None) -> tuple[str, str]:
+    """The languages a catalog text is read in: the reader's, else the supplier's."""
+    own = writing_language(supplier)
+    return (reader if reader in LANGUAGES else own, own)
 
 
 def product_of(supplier: Party, product_id) -> Product:
@@ -217,7 +224,7 @@ def _values(supplier: Party, values: dict) -> dict:
     currency = supplier.currency
     cleaned: dict = {"sku": _sku(values.get("sku"))}
     names = {code: clean_text(values.get(f"name_{code}"), 200) for code in LANGUAGES}
-    own = _language(supplier)
+    own = writing_language(supplier)
     if not names[own]:
         raise DomainError(_l("Enter the name in your company's language."), f"name_{own}")
     cleaned["names"] = names
@@ -319,7 +326,7 @@ def _apply(supplier: Party, product: Product, cleaned: dict) -> None:
     product.list_price_minor = cleaned["list_price_minor"]
     product.purchase_price_minor = cleaned["purchase_price_minor"]
     product.active = cleaned["active"]
-    product.sort_name = cleaned["names"][_language(supplier)].casefold()[:200]
+    product.sort_name = cleaned["names"][writing_language(supplier)].casefold()[:200]
     product.search_text = _search_text(cleaned["sku"], cleaned["names"])
 
 

@@ -22,9 +22,9 @@ from .catalog import (
     UNITS,
     Product,
     ProductText,
-    _language,
     _search_text,
     _sku,
+    writing_language,
 )
 from .identifiers import check_amount, clean_text
 from .imports import ImportBatch, Preview, Row, Spec, amount, batch_of, finish, refuse_failing, rows
@@ -243,7 +243,7 @@ def _check(row: Row, supplier: Party, known: _Known, seen: dict) -> None:
                 row.error(f"name_{code}", _l("Enter the name this description belongs to."))
                 continue
             texts[code] = (name or old_name, description or old_description)
-    own = _language(supplier)
+    own = writing_language(supplier)
     if own not in texts and not row.errors_in(f"name_{own}"):
         row.error(f"name_{own}", _l("Enter the name in your company's language."))
     row.sku, row.product_id, row.state, row.texts = sku, pid, state, texts
@@ -282,7 +282,7 @@ def _product_values(supplier: Party, row: Row, vat_ids: dict, now) -> dict:
         "purchase_price_minor": state["purchase_price_minor"],
         "active": state["active"],
         "schedule": state["schedule_id"],
-        "sort_name": names[_language(supplier)].casefold()[:200],
+        "sort_name": names[writing_language(supplier)].casefold()[:200],
         "search_text": _search_text(row.sku, names),
         "created_at": now,
     }

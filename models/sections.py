@@ -20,6 +20,8 @@ from .catalog import (
     SectionGroup,
     SectionText,
     product_of,
+    reading_languages,
+    writing_language,
 )
 from .identifiers import clean_text
 from .parties import Party, User
@@ -56,10 +58,6 @@ class SectionNode:
     depth: int = 0
 
 
-def _language(supplier: Party) -> str:
-    return supplier.language if supplier.language in LANGUAGES else "en"
-
-
 @prepared
 def _sections(reader: str, own: str, supplier_id: int):
     Reader, Own = SectionText.alias("reader"), SectionText.alias("own")
@@ -83,8 +81,7 @@ def section_tree(supplier: Party, language: str | None = None) -> list[SectionNo
     """The supplier's sections in tree order (a parent before its children, by name), each
     with its name in `language` (else in the supplier's language) and the groups it is
     limited to: one query."""
-    own = _language(supplier)
-    reader = language if language in LANGUAGES else own
+    reader, own = reading_languages(supplier, language)
     nodes: dict[int, SectionNode] = {}
     for section_id, parent_id, version, name, own_name, group_id in _sections.rows(
         reader, own, supplier.id
@@ -200,7 +197,7 @@ def _other_names(supplier: Party, names) -> dict[str, str] | None:
     checked; None when not given (left as they are)."""
     if names is None:
         return None
-    own = _language(supplier)
+    own = writing_language(supplier)
     cleaned = {}
     for language, value in names.items():
         if language not in LANGUAGES or language == own:
@@ -249,7 +246,7 @@ def create_section(
         parent = _parent(supplier, parent_id)
         groups = _own_groups(supplier, group_ids)
         section = Section.create(supplier=supplier, parent=parent)
-        SectionText.create(section=section, language=_language(supplier), name=name)
+        SectionText.create(section=section, language=writing_language(supplier), name=name)
         changes = _write_names(section, {}, others)
         for group_id in sorted(groups):
             SectionGroup.create(section=section, group=group_id)
@@ -291,7 +288,7 @@ def update_section(
         parent = _parent(supplier, parent_id, section.id)
         groups = _own_groups(supplier, group_ids)
         text = SectionText.get_or_none(
-            SectionText.section == section, SectionText.language == _language(supplier)
+            SectionText.section == section, SectionText.language == writing_language(supplier)
         )
         old_groups = {
             link.group_id for link in SectionGroup.select().where(SectionGroup.section == section)
@@ -313,7 +310,7 @@ def update_section(
                 text.name = name
                 text.save()
             else:
-                SectionText.create(section=section, language=_language(supplier), name=name)
+                SectionText.create(section=section, language=writing_language(supplier), name=name)
             SectionGroup.delete().where(SectionGroup.section == section).execute()
             for group_id in sorted(groups):
                 SectionGroup.create(section=section, group=group_id)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from models import product_import
-from models.catalog import _language as language_of
+from models.catalog import writing_language as language_of
 
 from .imports import ImportKind, import_blueprint
 

@@ -14,7 +14,9 @@ from models.catalog import (
     LANGUAGES,
     create_product,
     product_of,
+    reading_languages,
     update_product,
+    writing_language,
 )
 from models.catalog_terms import MAX_ORDER_DISCOUNTS, catalog_terms, update_catalog_terms
 from models.parties import Party
@@ -47,33 +49,25 @@ def index(party_id):
     """The supplier's products, searched by SKU or name in any language."""
     search = (request.args.get("q") or "").strip()[:100]
     active = _active_filter()
-    own = g.party.language if g.party.language in LANGUAGES else "en"
+    locale = get_locale()
     listing = products_page(
         g.party,
         search=search,
         active=active,
         page=request.args.get("page", 1),
         per_page=PER_PAGE,
-        texts=(_reader_language(own), own),
+        texts=reading_languages(g.party, locale.language if locale else None),
     )
     return page_or_block(
         "products/index.html",
         None,
         regions={"product-rows": "product_rows"},
         products=listing,
-        texts={p.id: p.text for p in listing if p.text is not None},
         search=search,
         active=request.args.get("active", ""),
         can_edit=g.membership.has_role("supervisor"),
         currency=g.party.currency,
     )
-
-
-def _reader_language(fallback: str) -> str:
-    """The reader's language when products have texts in it, else the supplier's."""
-    locale = get_locale()
-    language = locale.language if locale else fallback
-    return language if language in LANGUAGES else fallback
 
 
 def _choices(form: ProductForm) -> ProductForm:
@@ -129,7 +123,7 @@ def _form_page(
         image_error=image_error,
         image_accept=IMAGE_ACCEPT,
         product_languages=LANGUAGES,
-        own_language=g.party.language if g.party.language in LANGUAGES else "en",
+        own_language=writing_language(g.party),
     )
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound, StaleForm
-from models.catalog import LANGUAGES, product_of
+from models.catalog import LANGUAGES, product_of, writing_language
 from models.client_groups import names_of
 from models.relationships import CustomerGroup
 from models.sections import (
@@ -60,8 +60,7 @@ def _index(form=None, status=200, error=None):
 
 def _languages() -> dict:
     """What the name fields of a section's form need: every language, and the company's."""
-    own = g.party.language if g.party.language in LANGUAGES else "en"
-    return {"name_languages": LANGUAGES, "own_language": own}
+    return {"name_languages": LANGUAGES, "own_language": writing_language(g.party)}
 
 
 @bp.route("/sections/")
