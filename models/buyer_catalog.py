@@ -217,15 +217,19 @@ class ProductView:
     schedule: DeliverySchedule | None
 
 
-def visible_product(relationship: Relationship, product_id) -> Product:
-    """One active product of the supplier that this client's catalog shows; NotFound else."""
+def visible_product(relationship: Relationship, product_id, language: str | None = None):
+    """One active product of the supplier that this client's catalog shows; NotFound else.
+    With the reader's `language`: with its text and the client's own code, as a list reads
+    it."""
     supplier = relationship.supplier
-    tree = section_tree(supplier)
+    tree = section_tree(supplier, language)
     found = one_product(
         supplier,
         _row_id(product_id),
         active=True,
+        category_id=relationship.category_id if language else None,
         sections=section_scope(tree, visible_to(tree, relationship.group_id), None),
+        texts=reading_languages(supplier, language) if language else None,
     )
     if found is None:
         raise NotFound(_l("This product does not exist."))
@@ -236,17 +240,7 @@ def product_for(relationship: Relationship, product_id, language: str) -> Produc
     """One active product of the supplier, priced for this client, with the earliest delivery
     its schedule (and the product's availability schedule) allow; NotFound otherwise."""
     supplier = relationship.supplier
-    tree = section_tree(supplier, language)
-    found = one_product(
-        supplier,
-        _row_id(product_id),
-        active=True,
-        category_id=relationship.category_id,
-        sections=section_scope(tree, visible_to(tree, relationship.group_id), None),
-        texts=reading_languages(supplier, language),
-    )
-    if found is None:
-        raise NotFound(_l("This product does not exist."))
+    found = visible_product(relationship, product_id, language)
     decision, _country = tax_decision(relationship, supplier, relationship.customer)
     item = _priced(relationship, [found], language, decision)[0]
     schedule_id = effective_terms(relationship, supplier).schedule_id.value
