@@ -29,7 +29,7 @@ from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
 from models.migrations import pending, upgrade
 from models.parties import home_among, load_session, memberships_of
-from views import access, assets, filters, i18n, icons
+from views import access, assets, filters, i18n, icons, product_images
 from views.csrf import masked_csrf_token
 from views.hosts import HostGuard
 from views.htmx import wants_block
@@ -222,7 +222,7 @@ UPLOAD_LIMITS = {
     "client_import.upload": 64 * 1024 * 1024,
     "product_import.upload": 160 * 1024 * 1024,
     "code_import.upload": 160 * 1024 * 1024,
-    "product_images.upload": 11 * 1024 * 1024,  # views/product_images.UPLOAD_BYTES
+    "product_images.upload": product_images.UPLOAD_BYTES,
 }
 
 
