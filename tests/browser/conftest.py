@@ -153,11 +153,15 @@ class AxeChecker:
         if not url.startswith("http"):
             return
         try:
-            html = await main.evaluate("document.documentElement.outerHTML", None)
+            html = await main.evaluate(
+                "document.documentElement ? document.documentElement.outerHTML : null", None
+            )
         except Exception as error:  # navigating right now: the next action sees the new page
             if "destroyed" in str(error) or "closed" in str(error):
                 return
             raise
+        if html is None:  # between two documents (a navigation committing): the same case
+            return
         state = hashlib.sha256(f"{url}\n{html}".encode()).hexdigest()
         if state in self.seen:
             return
