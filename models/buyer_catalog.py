@@ -236,13 +236,22 @@ def visible_product(relationship: Relationship, product_id, language: str | None
     return found
 
 
+def priced_product(
+    relationship: Relationship, product_id, language: str
+) -> tuple[PricedProduct, TaxDecision]:
+    """One active product this client's catalog shows, priced for it (with the tax decision
+    the price stands on); NotFound otherwise. What a list's "How this price is made" opens."""
+    found = visible_product(relationship, product_id, language)
+    decision, _country = tax_decision(relationship, relationship.supplier, relationship.customer)
+    return _priced(relationship, [found], language, decision)[0], decision
+
+
 def product_for(relationship: Relationship, product_id, language: str) -> ProductView:
     """One active product of the supplier, priced for this client, with the earliest delivery
     its schedule (and the product's availability schedule) allow; NotFound otherwise."""
     supplier = relationship.supplier
-    found = visible_product(relationship, product_id, language)
-    decision, _country = tax_decision(relationship, supplier, relationship.customer)
-    item = _priced(relationship, [found], language, decision)[0]
+    item, decision = priced_product(relationship, product_id, language)
+    found = item.product
     schedule_id = effective_terms(relationship, supplier).schedule_id.value
     schedule = (
         DeliverySchedule.get_or_none(

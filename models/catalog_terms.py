@@ -15,6 +15,7 @@ from . import audit
 from .base import DomainError, StaleForm, from_minor, retrying, transaction
 from .identifiers import check_amount
 from .parties import Party, User
+from .prepared import prepared
 from .price_lists import OrderDiscount
 from .pricing import DISCOUNT_RULES, OrderConditions
 from .relationship_verbs import _discount_bp, _require
@@ -168,20 +169,26 @@ def update_catalog_terms(
     return current
 
 
+@prepared
+def _order_discounts(supplier_id: int, relationship_id: int):
+    return (
+        OrderDiscount.select()
+        .where(
+            OrderDiscount.supplier == supplier_id,
+            OrderDiscount.relationship.is_null() | (OrderDiscount.relationship == relationship_id),
+        )
+        .order_by(OrderDiscount.from_minor)
+    )
+
+
 def conditions_for(
     supplier: Party, relationship: Relationship, group: CustomerGroup | None
 ) -> OrderConditions:
     """The order conditions of one client: the relationship's own delivery costs where it has
     them, else the supplier's; its own order discounts where it has any, else the supplier's;
     free delivery when its group has it."""
-    rows = list(
-        OrderDiscount.select()
-        .where(
-            OrderDiscount.supplier == supplier,
-            OrderDiscount.relationship.is_null() | (OrderDiscount.relationship == relationship),
-        )
-        .order_by(OrderDiscount.from_minor)
-    )  # one query: the relationship's own tiers replace the supplier's when it has any
+    rows = _order_discounts.all(supplier.id, relationship.id)
+    # one query: the relationship's own tiers replace the supplier's when it has any
     own = [row for row in rows if row.relationship_id is not None]
     tiers = own or [row for row in rows if row.relationship_id is None]
     has_own_delivery = relationship.delivery_cost_minor is not None

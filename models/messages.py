@@ -33,6 +33,7 @@ from peewee import (
 from .base import BaseModel, DomainError, NotFound, retrying, transaction, utcnow
 from .mail import MailError, absolute_url, language_or_default, render_message, send
 from .parties import Membership, Party, User, role_rank
+from .prepared import prepared
 from .relationships import Relationship, _row_id
 
 log = logging.getLogger(__name__)
@@ -141,10 +142,10 @@ def post_message(actor: User, party: Party, relationship_id, body) -> Message:
     return message
 
 
-def _unread_query(user: User, party: Party):
+def _unread_query(user_id: int, party_id: int):
     """Per relationship of the party: how many messages of the other side the user has not
     read (their marker on the party's side)."""
-    mine = Case(None, [(Relationship.supplier == party.id, "supplier")], "customer")
+    mine = Case(None, [(Relationship.supplier == party_id, "supplier")], "customer")
     return (
         Message.select(Message.relationship, fn.COUNT(SQL("*")).alias("n"))
         .join(Relationship, on=(Message.relationship == Relationship.id))
@@ -153,14 +154,14 @@ def _unread_query(user: User, party: Party):
             JOIN.LEFT_OUTER,
             on=(
                 (MessageRead.relationship == Message.relationship)
-                & (MessageRead.user == user.id)
+                & (MessageRead.user == user_id)
                 & (MessageRead.side == mine)
             ),
         )
         .where(
             (
-                ((Relationship.supplier == party.id) & (Message.side == "customer"))
-                | ((Relationship.customer == party.id) & (Message.side == "supplier"))
+                ((Relationship.supplier == party_id) & (Message.side == "customer"))
+                | ((Relationship.customer == party_id) & (Message.side == "supplier"))
             ),
             Relationship.status == "connected",
             Message.id > fn.COALESCE(MessageRead.last_read_id, 0),
@@ -169,11 +170,22 @@ def _unread_query(user: User, party: Party):
     )
 
 
+_unread_all = prepared(_unread_query)
+
+
+@prepared
+def _unread_of(user_id: int, party_id: int, relationship_ids: list):
+    return _unread_query(user_id, party_id).where(Message.relationship.in_(relationship_ids))
+
+
 def unread_counts(user: User, party: Party, relationship_ids=None) -> dict[int, int]:
-    query = _unread_query(user, party)
-    if relationship_ids is not None:
-        query = query.where(Message.relationship.in_(list(relationship_ids) or [0]))
-    return {row.relationship_id: row.n for row in query.objects()}
+    """Per relationship of the party (of those given): how many messages the user has not
+    read, for those with any."""
+    if relationship_ids is None:
+        rows = _unread_all.rows(user.id, party.id)
+    else:
+        rows = _unread_of.rows(user.id, party.id, [int(i) for i in relationship_ids] or [0])
+    return dict(rows)
 
 
 def unread_total(user: User, party: Party) -> int:

@@ -3,7 +3,9 @@ searched, filtered by section, paged in SQL and counted up to a cap.
 
 At 100,000 products a count of them all, or a search that reads every row, costs more than the
 rest of the page. So:
-- a list counts its rows up to COUNT_CAP ("more than 500 products"), reading no further;
+- a list counts its rows up to COUNT_CAP ("more than 500 products"), reading no further, and a
+  search its matches up to SEARCH_COUNT_CAP: each match is checked against the text as it is
+  read, and a search as you type ("orange juice") counted to 500 cost more than its page;
 - a search goes along the trigram index where there is one (models/search_index.py): on SQLite
   it joins the index table and reads its matches lazily; on PostgreSQL LIKE uses the pg_trgm
   indexes on search_text and code_text by itself. Each candidate is then checked: the name
@@ -27,6 +29,7 @@ from .prepared import prepared
 from .search_index import equals_not_indexed, has_index, index_model, match_query, matches
 
 COUNT_CAP = 500
+SEARCH_COUNT_CAP = 100
 
 # what a list shows of a product (not the texts searched, which may be long)
 SHOWN = (
@@ -63,8 +66,8 @@ def products_page(
     texts: tuple[str, str] | None = None,
 ) -> Page:
     """A page of the supplier's products by name (in the supplier's language), counted up to
-    COUNT_CAP. A search looks in the SKU and every name, and in the own codes and descriptions
-    of the customer category `category_id` when given. More matches than the cap come in the
+    COUNT_CAP (a search up to SEARCH_COUNT_CAP). A search looks in the SKU and every name,
+    and in the own codes and descriptions of the customer category `category_id` when given. More matches than the cap come in the
     order the index holds them (the order products were added): by name, every match would
     have to be read to show the first page. With `texts` (the reader's language, then the
     supplier's), each product comes with its `text` in them and its `own_code` in the
@@ -83,7 +86,8 @@ def products_page(
         query = by_index if more and match else by_name
         return _attach(query.all(*values, *joined, limit, offset), shape)
 
-    return Page.capped(lambda limit: count.scalar(*values, limit), rows, page, per_page, COUNT_CAP)
+    cap = SEARCH_COUNT_CAP if text else COUNT_CAP
+    return Page.capped(lambda limit: count.scalar(*values, limit), rows, page, per_page, cap)
 
 
 def one_product(

@@ -75,8 +75,22 @@ def test_the_clients_price_list_comes_first_and_the_breakdown_says_so(client, lo
     link.discount_bp = 1000
     link.save()
     login(buyer)
-    page = text_of(client.get(catalog_url(customer, link)))
-    assert "€7.65 excl. VAT" in page  # 8.50 less 10 %
+    listing = client.get(catalog_url(customer, link))
+    assert "€7.65 excl. VAT" in text_of(listing)  # 8.50 less 10 %
+    # the list's "How this price is made" fetches the steps when opened ...
+    product_url = f"{catalog_url(customer, link)}/{world['coffee'].id}"
+    assert f'hx-get="{product_url}"' in listing.get_data(as_text=True)
+    opened = client.get(
+        product_url, headers={"HX-Request": "true", "HX-Target": f"breakdown-{world['coffee'].id}"}
+    )
+    steps = text_of(opened)
+    assert steps == (
+        "List price: €10.00 Price list “Gold”: €8.50 Client discount 10 %: €7.65 VAT 21 %: €1.61"
+    )
+    assert "HX-Target" in opened.headers["Vary"]
+    # ... and without JavaScript it links to the product page, which shows them
+    assert f'href="{product_url}#price-steps"' in listing.get_data(as_text=True)
+    page = text_of(client.get(product_url))
     assert "Price list “Gold”: €8.50" in page and "Client discount 10 %: €7.65" in page
 
 

@@ -67,7 +67,7 @@ def test_a_list_counts_up_to_the_cap_and_says_there_are_more(client, login, shop
 
 
 def test_more_matches_than_the_cap_still_show_every_page(shop, monkeypatch):
-    monkeypatch.setattr(product_lists, "COUNT_CAP", 2)
+    monkeypatch.setattr(product_lists, "SEARCH_COUNT_CAP", 2)
     for n in range(5):
         add(shop, f"CUP-{n}", f"Cup {n}")
     add(shop, "SAU-1", "Saucer")

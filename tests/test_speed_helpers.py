@@ -107,6 +107,12 @@ def test_row_url_is_url_for_with_the_row_id(app):
         build = RowURL("team.update", "membership_id", party_id=12)
         for row in (1, 45, 10**12):
             assert build(row) == url_for("team.update", party_id=12, membership_id=row)
+        image = RowURL("product_images.show", "product_id", "key", party_id=3, kind="thumb")
+        for row, key in ((7, "ab12"), (10**9, "a b/c")):
+            expected = url_for(
+                "product_images.show", party_id=3, product_id=row, kind="thumb", key=key
+            )
+            assert image(row, key) == expected
 
 
 def test_per_row_text_is_translated_once_and_filled_escaped(app):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
-from models.buyer_catalog import catalog_for, catalog_link, product_for
+from models.buyer_catalog import catalog_for, catalog_link, priced_product, product_for
 from models.catalog_terms import conditions_for
 from models.messages import unread_counts
 from models.pricing import order_conditions
@@ -113,12 +113,25 @@ def catalog(party_id, relationship_id):
 def product(party_id, relationship_id, product_id):
     """One product at this company's price, with where the price came from and when it can
     be delivered at the earliest."""
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    steps_only = block_for(None, {f"breakdown-{product_id}": "steps"})
     try:
         relationship = catalog_link(g.party, relationship_id)
-        locale = get_locale()
-        shown = product_for(relationship, product_id, locale.language if locale else "en")
+        if steps_only:  # a list's "How this price is made", opened: its steps alone
+            item, _decision = priced_product(relationship, product_id, language)
+        else:
+            shown = product_for(relationship, product_id, language)
     except NotFound:
         abort(404)
+    if steps_only:
+        return page_or_block(
+            "suppliers/_price_steps.html",
+            "steps",
+            regions={f"breakdown-{product_id}": "steps"},
+            item=item,
+            currency=relationship.supplier.currency,
+        )
     return _render(relationship, tab="catalog", product_view=shown)
 
 
