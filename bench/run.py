@@ -202,15 +202,26 @@ def flask_cli(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def build_database(path: Path, sizes: dict, env: dict) -> dict:
-    """A fresh database at path: migrations, the demo, and one party grown to `sizes`."""
-    for old in path.parent.glob(path.name + "*"):
-        old.unlink()
+def build_database(path: Path, sizes: dict, env: dict, reuse: bool = False) -> dict:
+    """A fresh database at path: migrations, the demo, and one party grown to `sizes`. With
+    `reuse`, the database an earlier run built for the same sizes, when there is one (to
+    measure again after a change of code, not of data)."""
+    made = path.with_suffix(".json")  # what `demo scale` said, and for which sizes
+    if reuse and path.exists() and made.exists():
+        kept = json.loads(made.read_text())
+        if kept.get("sizes") == sizes:
+            say(f"reusing {path.relative_to(ROOT)}")
+            return kept["scaled"]
+    for old in [*path.parent.glob(path.name + "*"), made]:
+        old.unlink(missing_ok=True)
     env = {**env, "DATABASE_URL": f"sqlite:///{path}"}
     flask_cli(env, "db", "upgrade")
     flask_cli(env, "demo", "load")
     options = [f"--{key.replace('_', '-')}={value}" for key, value in sizes.items()]
-    return json.loads(flask_cli(env, "demo", "scale", "--json", *options).strip().splitlines()[-1])
+    output = flask_cli(env, "demo", "scale", "--json", *options)
+    scaled = json.loads(output.strip().splitlines()[-1])
+    made.write_text(json.dumps({"sizes": sizes, "scaled": scaled}))
+    return scaled
 
 
 # --- servers -------------------------------------------------------------------------------
@@ -461,6 +472,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="yardstick + entry runs per entry")
     parser.add_argument("--only", nargs="*", help="measure only these entries")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the databases of the last run (same sizes)"
+    )
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -476,11 +490,11 @@ def main() -> None:
     }
     big_db, small_db = WORK / "bench.sqlite3", WORK / "bench-small.sqlite3"
     say(f"building {big_db.relative_to(ROOT)}: {FULL}")
-    big = build_database(big_db, FULL, env)
+    big = build_database(big_db, FULL, env, args.reuse)
     big = ids_of(big_db, big)
     small_sizes = {key: value // 10 for key, value in FULL.items()}
     say(f"building {small_db.relative_to(ROOT)}: {small_sizes}")
-    small = build_database(small_db, small_sizes, env)
+    small = build_database(small_db, small_sizes, env, args.reuse)
     small = ids_of(small_db, small)
     entries = [e for e in ENTRIES if not args.only or e.name in args.only]
 
