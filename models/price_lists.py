@@ -88,7 +88,16 @@ class OrderDiscount(BaseModel):
 @prepared
 def _lists_with_entries(product_ids: list, list_ids: list):
     return (
-        PriceList.select(PriceList, PriceListEntry)
+        PriceList.select(
+            PriceList.id,
+            PriceList.name,
+            PriceList.kind,
+            PriceList.surcharge_bp,
+            PriceListEntry.product,
+            PriceListEntry.min_quantity,
+            PriceListEntry.price_minor,
+            PriceListEntry.surcharge_bp,
+        )
         .join(
             PriceListEntry,
             JOIN.LEFT_OUTER,
@@ -96,7 +105,6 @@ def _lists_with_entries(product_ids: list, list_ids: list):
                 (PriceListEntry.price_list == PriceList.id)
                 & (PriceListEntry.product.in_(product_ids))
             ),
-            attr="entry",
         )
         .where(PriceList.id.in_(list_ids))
     )
@@ -116,42 +124,35 @@ def lists_for(
     if not list_ids or not ids:
         return {product_id: [None, None] for product_id in ids}
     # the lists with their entries for these products, in one query (a list without entries
-    # for them still comes once, with no entry)
-    lists: dict[int, PriceList] = {}
-    entries: dict[tuple[int, int], list[PriceListEntry]] = {}
-    for row in _lists_with_entries.all(ids, list_ids):
-        lists.setdefault(row.id, row)
-        entry = getattr(row, "entry", None)
-        if entry is not None and entry.id is not None:
-            entries.setdefault((row.id, entry.product_id), []).append(entry)
+    # for them still comes once, with no entry); plain rows: a page asks for 24 products
+    lists: dict[int, tuple] = {}  # id -> (name, kind, surcharge_bp)
+    entries: dict[tuple[int, int], list[tuple]] = {}  # -> [(min_quantity, price, surcharge)]
+    for list_id, name, kind, surcharge_bp, product_id, *entry in _lists_with_entries.rows(
+        ids, list_ids
+    ):
+        lists.setdefault(list_id, (name, kind, surcharge_bp))
+        if product_id is not None:
+            entries.setdefault((list_id, product_id), []).append(entry)
     resolved: dict[int, list[ListTerms | None]] = {}
     for product_id in ids:
         terms: list[ListTerms | None] = []
         for source, list_id in chosen:
-            price_list = lists.get(list_id) if list_id else None
-            if price_list is None:
+            found = lists.get(list_id) if list_id else None
+            if found is None:
                 terms.append(None)
                 continue
+            name, kind, list_surcharge = found
             own = entries.get((list_id, product_id), [])
-            if price_list.kind == "cost_plus":
+            if kind == "cost_plus":
                 surcharge = next(
-                    (e.surcharge_bp for e in own if e.surcharge_bp is not None),
-                    price_list.surcharge_bp,
+                    (bp for _quantity, _price, bp in own if bp is not None), list_surcharge
                 )
-                terms.append(
-                    ListTerms(
-                        price_list.id, price_list.name, source, "cost_plus", surcharge_bp=surcharge
-                    )
-                )
+                terms.append(ListTerms(list_id, name, source, "cost_plus", surcharge_bp=surcharge))
             else:
                 tiers = tuple(
-                    sorted(
-                        (e.min_quantity, e.price_minor) for e in own if e.price_minor is not None
-                    )
+                    sorted((quantity, price) for quantity, price, _bp in own if price is not None)
                 )
-                terms.append(
-                    ListTerms(price_list.id, price_list.name, source, "fixed", tiers=tiers)
-                )
+                terms.append(ListTerms(list_id, name, source, "fixed", tiers=tiers))
         resolved[product_id] = terms
     return resolved
 

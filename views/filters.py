@@ -33,6 +33,13 @@ def number(value) -> str:
     return remembered(("number", type(value), value, locale_name()), lambda: format_decimal(value))
 
 
+def unit_label(product) -> str:
+    """A product's unit as the reader says it ("Box of 12"), kept per unit and language: a
+    catalog page names 24 units, most of them the same."""
+    key = ("unit", product.unit, product.pack_size, locale_name())
+    return remembered(key, lambda: str(product.unit_label()))
+
+
 def country_name(code: str) -> str:
     return get_locale().territories.get(code or "", code or "")
 
@@ -89,6 +96,7 @@ def register(app) -> None:
         format_date=lambda value, fmt="medium": _kept(format_date, value, fmt),
         format_datetime=lambda value, fmt="medium": _kept(format_datetime, value, fmt),
         format_number=number,
+        unit_label=unit_label,
     )
     app.jinja_env.globals.update(row_url=RowURL, per_row=PerRow, blank=PerRow.BLANK)
 
