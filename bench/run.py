@@ -211,6 +211,7 @@ def build_database(path: Path, sizes: dict, env: dict, reuse: bool = False) -> d
         kept = json.loads(made.read_text())
         if kept.get("sizes") == sizes:
             say(f"reusing {path.relative_to(ROOT)}")
+            flask_cli({**env, "DATABASE_URL": f"sqlite:///{path}"}, "db", "upgrade")
             return kept["scaled"]
     for old in [*path.parent.glob(path.name + "*"), made]:
         old.unlink(missing_ok=True)

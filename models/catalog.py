@@ -104,6 +104,13 @@ class Product(BaseModel):
     active = BooleanField(default=True)
     schedule = ForeignKeyField(DeliverySchedule, null=True, on_delete="SET NULL", backref="+")
     sort_name = CharField(max_length=200, default="")  # the name in the supplier's language
+    # what a reader of each language sorts by: the name in that language, else the supplier's
+    # (sort_names(); a catalog read in English lists "Apple juice" before "Dish soap")
+    sort_en = CharField(max_length=200, default="")
+    sort_nl = CharField(max_length=200, default="")
+    sort_de = CharField(max_length=200, default="")
+    sort_fr = CharField(max_length=200, default="")
+    sort_es = CharField(max_length=200, default="")
     search_text = TextField(default="")  # SKU and every name, casefolded
     # every own code and description the customer categories give it (models/product_codes.py):
     # what the search index finds a buyer's own code by; never shown, never matched on its own
@@ -192,6 +199,22 @@ def product_of(supplier: Party, product_id) -> Product:
     if found is None:
         raise NotFound(_l("This product does not exist."))
     return found
+
+
+SORT_KEYS = ("sort_name", *(f"sort_{code}" for code in LANGUAGES))
+
+
+def sort_names(names: dict[str, str], supplier: Party) -> dict[str, str]:
+    """A product's sort keys by its names ({language: name}): `sort_name` in the supplier's
+    language, and `sort_<language>` for each reader (falling back to the supplier's name)."""
+    own = names[writing_language(supplier)]
+    keys = {f"sort_{code}": (names.get(code) or own).casefold()[:200] for code in LANGUAGES}
+    return {"sort_name": own.casefold()[:200], **keys}
+
+
+def sort_column(language: str | None):
+    """The Product column a list in `language` is sorted by (sort_name for any other)."""
+    return getattr(Product, f"sort_{language}") if language in LANGUAGES else Product.sort_name
 
 
 def _search_text(sku: str, names: dict[str, str]) -> str:
@@ -326,7 +349,8 @@ def _apply(supplier: Party, product: Product, cleaned: dict) -> None:
     product.list_price_minor = cleaned["list_price_minor"]
     product.purchase_price_minor = cleaned["purchase_price_minor"]
     product.active = cleaned["active"]
-    product.sort_name = cleaned["names"][writing_language(supplier)].casefold()[:200]
+    for column, key in sort_names(cleaned["names"], supplier).items():
+        setattr(product, column, key)
     product.search_text = _search_text(cleaned["sku"], cleaned["names"])
 
 

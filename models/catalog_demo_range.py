@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from .base import BulkInsert, utcnow
-from .catalog import Product, ProductSection, ProductText, _search_text
+from .catalog import Product, ProductSection, ProductText, _search_text, sort_names
 from .parties import Party
 from .product_images import ProductImage, render
 
@@ -315,7 +315,7 @@ def add_range(brouwer: Party, classes: dict[str, int], sections: dict[str, int])
                     "vat_class": classes[vat],
                     "list_price_minor": price,
                     "purchase_price_minor": price * 62 // 100,
-                    "sort_name": texts["nl"].casefold(),  # Brouwer writes Dutch
+                    **sort_names(texts, brouwer),
                     "search_text": _search_text(sku, texts),
                     "created_at": now,
                     "texts": texts,

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 
 from .base import BulkInsert, db, execute_many, utcnow
-from .catalog import Product, ProductText, Section, SectionGroup, SectionText
+from .catalog import Product, ProductText, Section, SectionGroup, SectionText, sort_names
 from .parties import Membership, Party, User
 from .price_lists import PriceList
 from .product_codes import refresh_code_text
@@ -93,7 +93,7 @@ def _grow_products(party: Party, size: int, classes: dict, rng: random.Random) -
                 "vat_class": classes["standard" if n % 7 == 0 else "reduced"],
                 "list_price_minor": price,
                 "purchase_price_minor": price * 6 // 10,
-                "sort_name": names[0].casefold(),
+                **sort_names(dict(zip(LANGUAGES, names, strict=True)), party),
                 "search_text": " ".join([sku, *names]).casefold(),
                 "created_at": now,
                 "names": names,

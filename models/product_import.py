@@ -19,11 +19,13 @@ from .catalog import (
     LANGUAGES,
     MAX_PACK,
     PACKED_UNITS,
+    SORT_KEYS,
     UNITS,
     Product,
     ProductText,
     _search_text,
     _sku,
+    sort_names,
     writing_language,
 )
 from .identifiers import check_amount, clean_text
@@ -282,7 +284,7 @@ def _product_values(supplier: Party, row: Row, vat_ids: dict, now) -> dict:
         "purchase_price_minor": state["purchase_price_minor"],
         "active": state["active"],
         "schedule": state["schedule_id"],
-        "sort_name": names[writing_language(supplier)].casefold()[:200],
+        **sort_names(names, supplier),
         "search_text": _search_text(row.sku, names),
         "created_at": now,
     }
@@ -297,7 +299,7 @@ _UPDATED = (
     "purchase_price_minor",
     "active",
     "schedule",
-    "sort_name",
+    *SORT_KEYS,
     "search_text",
 )
 

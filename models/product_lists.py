@@ -22,7 +22,7 @@ from __future__ import annotations
 from peewee import JOIN, SQL, Select, fn
 
 from .base import Page, contains, like_pattern
-from .catalog import Product, ProductSection, ProductText
+from .catalog import Product, ProductSection, ProductText, sort_column
 from .identifiers import clean_text
 from .parties import Party
 from .prepared import prepared
@@ -71,7 +71,8 @@ def products_page(
     order the index holds them (the order products were added): by name, every match would
     have to be read to show the first page. With `texts` (the reader's language, then the
     supplier's), each product comes with its `text` in them and its `own_code` in the
-    category, in the same query."""
+    category, in the same query, and the list is sorted by the names in the reader's language.
+    """
     text = clean_text(search, 100).casefold()
     match = match_query([text]) if text and has_index("product") else None
     mode = "match" if match else ("like" if text else "all")
@@ -110,12 +111,22 @@ def one_product(
 
 def _shape(mode: str, category_id, sections, active, texts) -> tuple:
     """What a list's queries look like: how it is searched, whether own codes are searched,
-    which sections apply, the active filter, and whether texts and own codes are joined."""
+    which sections apply, the active filter, whether texts and own codes are joined, and the
+    language it is sorted in (the reader's, with texts; else the supplier's sort_name)."""
     kind, ids = sections or (None, [])
     if kind == "visible" and not ids:
         kind = "open"
     coded = category_id is not None and mode in ("match", "like")
-    return (mode, coded, kind, active, texts is not None, texts is not None and bool(category_id))
+    with_texts = texts is not None
+    return (
+        mode,
+        coded,
+        kind,
+        active,
+        with_texts,
+        with_texts and bool(category_id),
+        texts[0] if with_texts else None,
+    )
 
 
 def _values(shape, supplier, product_id, match, text, category_id, sections) -> list:
@@ -180,7 +191,8 @@ def _queries(shape: tuple) -> tuple:
 
 
 def _shape_queries(shape: tuple) -> tuple:
-    mode, coded, kind, active, with_texts, with_codes = shape
+    mode, coded, kind, active, with_texts, with_codes, language = shape
+    sort = sort_column(language)
 
     def listed(supplier_id, *values):
         values = list(values)
@@ -245,7 +257,7 @@ def _shape_queries(shape: tuple) -> tuple:
         *args, limit, offset = args
         values, joined = split(args)
         query = with_joins(listed(*values), joined)
-        return query.order_by(Product.sort_name, Product.id).limit(limit).offset(offset)
+        return query.order_by(sort, Product.id).limit(limit).offset(offset)
 
     def by_index(*args):
         *args, limit, offset = args

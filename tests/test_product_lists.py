@@ -168,3 +168,46 @@ def test_restricted_follows_the_sections_and_their_groups(
     login(insider_member)
     page = text_of(client.get(f"/p/{insider.id}/suppliers/{insider_link.id}/catalog"))
     assert "Espresso machine" in page and "Syrup" in page
+
+
+def test_a_catalog_is_sorted_in_its_readers_language(client, login, make_party, make_member):
+    """A Dutch supplier's catalog read in English lists "Apple juice" before "Dish soap"
+    (in Dutch, "Afwasmiddel" comes before "Appelsap"); a product without an English name
+    is sorted by its Dutch one, the name the English reader sees."""
+    supplier = make_party(language="nl", country="NL")
+    admin = make_member(supplier, "admin", language="nl")
+    for sku, names in (
+        ("AFW", {"name_nl": "Afwasmiddel", "name_en": "Dish soap"}),
+        ("APS", {"name_nl": "Appelsap", "name_en": "Apple juice"}),
+        ("BOT", {"name_nl": "Boter"}),
+    ):
+        create_product(admin, supplier, sku=sku, list_price=Decimal(2), **names)
+    # the supplier's own list: in its own language
+    assert [p.sku for p in products_page(supplier)] == ["AFW", "APS", "BOT"]
+    customer = make_party()
+    link = Relationship.create(supplier=supplier, customer=customer, status="connected")
+    for language, expected in (
+        ("en", ["Apple juice", "Boter", "Dish soap"]),
+        ("nl", ["Afwasmiddel", "Appelsap", "Boter"]),
+    ):
+        reader = make_member(customer, "employee", language=language)
+        login(reader)
+        html = client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog").get_data(as_text=True)
+        shown = [name for name in expected if name in html]
+        assert shown == expected and sorted(html.index(n) for n in shown) == [
+            html.index(n) for n in expected
+        ], language
+    # an import that renames keeps the keys: "Afwasmiddel" becomes "Zeep", last in Dutch
+    login(admin)
+    csv = b"sku;name_nl;name_en;list_price\nAFW;Zeep;Dish soap;2\n"
+    upload = client.post(
+        f"/p/{supplier.id}/products/import/",
+        data={"file": (io.BytesIO(csv), "products.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 303
+    done = client.post(upload.headers["Location"])
+    assert done.status_code == 303
+    assert [p.sku for p in products_page(supplier)] == ["APS", "BOT", "AFW"]
+    renamed = Product.get(Product.sku == "AFW")
+    assert (renamed.sort_nl, renamed.sort_en, renamed.sort_de) == ("zeep", "dish soap", "zeep")
