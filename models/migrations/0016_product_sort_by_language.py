@@ -1,6 +1,6 @@
 """A catalog sorted in its reader's language (issue 9, F24): each product keeps a sort key per
 language (its name in that language, else in the supplier's), and one listing index per
-language, as product_listing is for the supplier's own."""
+language."""
 
 LANGUAGES = ("en", "nl", "de", "fr", "es")  # models/catalog.LANGUAGES when this was written
 
@@ -24,8 +24,9 @@ def up(migrator, db):
         own = names.get(product_id, {})
         keys = [(own.get(code) or "").casefold()[:200] or sort_name for code in LANGUAGES]
         db.execute_sql(update, (*keys, product_id))
+    # in the order a page is read (ties by id): the supplier's list (active or not) and a
+    # client's catalog (active ones, nearly all) both read a page along it
     for code in LANGUAGES:
         db.execute_sql(
-            f"CREATE INDEX product_listing_{code} ON product "  # noqa: S608
-            f"(supplier_id, active, sort_{code}, restricted)"
+            f"CREATE INDEX product_listing_{code} ON product (supplier_id, sort_{code}, id)"
         )
