@@ -65,14 +65,14 @@ def products_page(
     sections: SectionScope | None = None,
     texts: tuple[str, str] | None = None,
 ) -> Page:
-    """A page of the supplier's products by name (in the supplier's language), counted up to
-    COUNT_CAP (a search up to SEARCH_COUNT_CAP). A search looks in the SKU and every name,
-    and in the own codes and descriptions of the customer category `category_id` when given. More matches than the cap come in the
-    order the index holds them (the order products were added): by name, every match would
-    have to be read to show the first page. With `texts` (the reader's language, then the
-    supplier's), each product comes with its `text` in them and its `own_code` in the
-    category, in the same query, and the list is sorted by the names in the reader's language.
-    """
+    """A page of the supplier's products by name, counted up to COUNT_CAP (a search up to
+    SEARCH_COUNT_CAP). A search looks in the SKU and every name, and in the own codes and
+    descriptions of the customer category `category_id` when given. More matches than the cap
+    come in the order the index holds them (the order products were added): by name, every
+    match would have to be read to show the first page. With `texts` (the reader's language,
+    then the supplier's), each product comes with its `text` in them and its `own_code` in the
+    category, in the same query, and the list is sorted by the names in the reader's language
+    (else in the supplier's)."""
     text = clean_text(search, 100).casefold()
     match = match_query([text]) if text and has_index("product") else None
     mode = "match" if match else ("like" if text else "all")
