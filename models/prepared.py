@@ -32,6 +32,7 @@ from peewee import (
     BigIntegerField,
     CharField,
     FieldAccessor,
+    FieldAlias,
     ForeignKeyAccessor,
     ForeignKeyField,
     IntegerField,
@@ -177,8 +178,8 @@ _NATIVE = (AutoField, BigAutoField, IntegerField, BigIntegerField, CharField, Te
 def _needed(converter):
     """The column's converter, or None where it would give the value back unchanged."""
     field = getattr(converter, "__self__", None)
-    while type(field) is ForeignKeyField:
-        field = field.rel_field
+    while isinstance(field, (ForeignKeyField, FieldAlias)):  # an alias's field, a key's target
+        field = field.field if isinstance(field, FieldAlias) else field.rel_field
     return None if type(field) in _NATIVE else converter
 
 
