@@ -6,7 +6,7 @@ explanation. A page of products is priced in a bounded number of queries (no que
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
@@ -315,7 +315,7 @@ def catalog_for(
         tax=decision,
         delivery_country=country,
         gross=gross,
-        page=Page(priced, listing.number, listing.per_page, listing.total),
+        page=replace(listing, items=priced),  # with `more`: counted up to the cap
         refusal=may_order(relationship),
         sections=[node for node in tree if node.id in visible],
         section=_row_id(section) if chosen is not None else None,

@@ -211,3 +211,19 @@ def test_a_catalog_is_sorted_in_its_readers_language(client, login, make_party, 
     assert [p.sku for p in products_page(supplier)] == ["APS", "BOT", "AFW"]
     renamed = Product.get(Product.sku == "AFW")
     assert (renamed.sort_nl, renamed.sort_en, renamed.sort_de) == ("zeep", "dish soap", "zeep")
+
+
+def test_a_catalog_search_past_the_cap_says_there_are_more(
+    client, login, shop, make_party, make_member, monkeypatch
+):
+    monkeypatch.setattr(product_lists, "SEARCH_COUNT_CAP", 25)  # a page of the catalog: 24
+    for n in range(26):
+        add(shop, f"CUP-{n:02}", f"Cup {n:02}")
+    customer, member, link = buyer(shop, make_party, make_member)
+    login(member)
+    url = f"/p/{customer.id}/suppliers/{link.id}/catalog?q=cup"
+    page = text_of(client.get(url))
+    assert "More than 25 products match." in page and "Page 1 " in page
+    assert "Page 1 of" not in page and "Next" in page
+    last = text_of(client.get(f"{url}&page=2"))
+    assert "Cup 24" in last and "Cup 25" in last and "Next" not in last
