@@ -22,6 +22,7 @@ from .catalog import (
     SORT_KEYS,
     UNITS,
     Product,
+    ProductSection,
     ProductText,
     _search_text,
     _sku,
@@ -33,6 +34,7 @@ from .imports import ImportBatch, Preview, Row, Spec, amount, batch_of, finish, 
 from .parties import Party, User
 from .relationship_verbs import _require
 from .schedules import DeliverySchedule
+from .sections import mark_restricted, section_tree
 from .tax import VAT_CLASSES
 from .vat_classes import VatClass, ensure_vat_classes
 
@@ -50,6 +52,7 @@ SPEC = Spec(
         "purchase_price",
         "active",
         "schedule",
+        "sections",
     ),
     max_rows=200_000,
     max_bytes=64 * 1024 * 1024,
@@ -93,9 +96,38 @@ audit.register_fields(
 )
 
 
+_AMBIGUOUS = -1  # a section name that more than one section has
+
+
+def _section_key(text: str) -> str:
+    """How a section is written in the file, compared: its path's names ("Beverages > Coffee",
+    "›" too) without case or spaces around them."""
+    parts = text.replace("›", ">").split(">")
+    return ">".join(part.strip().casefold() for part in parts)
+
+
+def _section_keys(supplier: Party) -> dict[str, int]:
+    """Each of the supplier's sections by its path in the supplier's language, and by its name
+    alone where no other section has that name (else _AMBIGUOUS)."""
+    nodes = section_tree(supplier, writing_language(supplier))
+    by_id = {node.id: node for node in nodes}
+    keys: dict[str, int] = {}
+    for node in nodes:
+        path, step = [], node
+        while step is not None:
+            path.append(step.name)
+            step = by_id.get(step.parent_id)
+        keys[_section_key(" > ".join(reversed(path)))] = node.id
+    for node in nodes:
+        if node.parent_id is not None:
+            name = _section_key(node.name)
+            keys[name] = _AMBIGUOUS if keys.get(name, node.id) != node.id else node.id
+    return keys
+
+
 class _Known:
     """The supplier's products as the check needs them, read once: SKU key -> (id, state),
-    product id -> {language: (name, description)}."""
+    product id -> {language: (name, description)}, the sections by name."""
 
     def __init__(self, supplier: Party):
         codes = dict(
@@ -112,6 +144,15 @@ class _Known:
             .where(DeliverySchedule.party == supplier)
             .tuples()
         }
+        self.sections = _section_keys(supplier)
+        in_sections: dict[int, set[int]] = {}
+        for product_id, section_id in (
+            ProductSection.select(ProductSection.product, ProductSection.section)
+            .join(Product)
+            .where(Product.supplier == supplier)
+            .tuples()
+        ):
+            in_sections.setdefault(product_id, set()).add(section_id)
         self.products: dict[str, tuple[int, dict]] = {}
         query = Product.select(
             Product.id,
@@ -135,6 +176,7 @@ class _Known:
                     "purchase_price_minor": purchase,
                     "active": bool(active),
                     "schedule_id": schedule_id,
+                    "sections": frozenset(in_sections.get(pid, ())),
                 },
             )
         self.texts: dict[int, dict[str, tuple[str, str]]] = {}
@@ -178,6 +220,7 @@ def _check(row: Row, supplier: Party, known: _Known, seen: dict) -> None:
             "purchase_price_minor": None,
             "active": True,
             "schedule_id": None,
+            "sections": frozenset(),
         }
     )
     for column, name in (
@@ -229,6 +272,27 @@ def _check(row: Row, supplier: Party, known: _Known, seen: dict) -> None:
             row.error("schedule", _l("You have no delivery schedule with this name."))
         else:
             state["schedule_id"] = found
+    sections = v.get("sections", "")
+    if sections:
+        wanted = set()
+        for written in sections.split("|"):
+            if not written.strip():
+                continue
+            found = known.sections.get(_section_key(written))
+            if found is None:
+                row.error("sections", _l("You have no section “%(name)s”."), name=written.strip())
+            elif found == _AMBIGUOUS:
+                row.error(
+                    "sections",
+                    _l(
+                        "More than one section is called “%(name)s”: write its path, e.g. %(path)s."
+                    ),
+                    name=written.strip(),
+                    path="Beverages > Coffee",
+                )
+            else:
+                wanted.add(found)
+        state["sections"] = frozenset(wanted)
     texts = dict(known.texts.get(pid, {})) if pid else {}
     for code in LANGUAGES:
         name = clean_text(v.get(f"name_{code}"), 201)
@@ -249,6 +313,7 @@ def _check(row: Row, supplier: Party, known: _Known, seen: dict) -> None:
     if own not in texts and not row.errors_in(f"name_{own}"):
         row.error(f"name_{own}", _l("Enter the name in your company's language."))
     row.sku, row.product_id, row.state, row.texts = sku, pid, state, texts
+    row.before_sections = before["sections"] if before else frozenset()
     if pid is None:
         row.action = "create"
     elif state == before and texts == known.texts.get(pid, {}):
@@ -304,6 +369,29 @@ _UPDATED = (
 )
 
 
+def _write_sections(supplier: Party, created: list, updated: list, checked: list) -> None:
+    """The sections of the rows whose sections change; then which products only some groups
+    see (models/sections.py)."""
+    before = {row.product_id: row.before_sections for row in checked if row.action == "update"}
+    moved = [row for row in created if row.state["sections"]] + [
+        row for row in updated if row.state["sections"] != before[row.product_id]
+    ]
+    if not moved:
+        return
+    ids = [row.product_id for row in moved]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        ProductSection.delete().where(ProductSection.product.in_(chunk)).execute()
+    BulkInsert(ProductSection).many(
+        [
+            {"product": row.product_id, "section": section_id}
+            for row in moved
+            for section_id in sorted(row.state["sections"])
+        ]
+    )
+    mark_restricted(supplier, ids if len(ids) <= 500 else None)
+
+
 @retrying
 def apply(actor: User, supplier: Party, batch_id) -> dict:
     """Import a previewed file: every row checked again inside the supplier's lock, then all
@@ -349,6 +437,7 @@ def apply(actor: User, supplier: Party, batch_id) -> dict:
                 for code, (name, text) in row.texts.items()
             ]
         )
+        _write_sections(supplier, created, updated, checked)
         result = {
             "created": len(created),
             "updated": len(updated),

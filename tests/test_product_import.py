@@ -218,3 +218,58 @@ def test_a_file_that_is_not_a_product_file_is_refused_on_its_field(client, login
     assert "These columns are missing: sku, list_price." in text_of(answer)
     answer = upload(client, shop, b"\x89PNG\r\n\x1a\n\x00\x00", name="photo.csv")
     assert answer.status_code == 422
+
+
+def test_sections_are_imported_by_name_or_path_and_replace_the_products_sections(
+    client, login, shop, make_party
+):
+    from models.catalog import ProductSection
+    from models.relationships import CustomerGroup
+    from models.sections import create_section
+
+    party, admin = shop["party"], shop["admin"]
+    drinks = create_section(admin, party, name="Dranken")
+    coffee = create_section(admin, party, name="Koffie", parent_id=drinks.id)
+    vip = CustomerGroup.create(supplier=party, name="VIP", code="VIP")
+    hidden = create_section(admin, party, name="Reserve", group_ids=[vip.id])
+    food = create_section(admin, party, name="Eten")
+    create_section(admin, party, name="Koffie", parent_id=food.id)  # a second "Koffie"
+    login(admin)
+
+    def sections_of(sku):
+        product = Product.get(Product.supplier == party, Product.sku == sku)
+        links = ProductSection.select().where(ProductSection.product == product)
+        return product, {link.section_id for link in links}
+
+    rows = [
+        {**ROW, "sections": "Dranken > Koffie | reserve"},
+        {**ROW, "sku": "KOF-2", "sections": "Dranken"},
+        {**ROW, "sku": "KOF-3", "sections": "Koffie"},  # which one?
+        {**ROW, "sku": "KOF-4", "sections": "Thee"},
+    ]
+    location = upload(client, shop, csv_bytes(rows, (*SPEC.columns,))).headers["Location"]
+    errors = errors_of(client.get(location))
+    assert errors == [
+        (  # (as the page's HTML writes it)
+            "4",
+            "sections",
+            "More than one section is called “Koffie”: write its path, e.g. Beverages &gt; Coffee.",
+        ),
+        ("5", "sections", "You have no section “Thee”."),
+    ]
+    assert client.post(location).status_code == 409 and ProductSection.select().count() == 0
+
+    location = upload(client, shop, csv_bytes(rows[:2])).headers["Location"]
+    assert client.post(location).status_code == 303
+    first, in_sections = sections_of("KOF-1")
+    assert in_sections == {coffee.id, hidden.id} and not first.restricted
+    assert sections_of("KOF-2")[1] == {drinks.id}
+    # the same file again changes nothing; an empty cell keeps the sections; a value replaces
+    location = upload(client, shop, csv_bytes(rows[:2])).headers["Location"]
+    assert "New products: 0, changed: 0, without changes: 2." in text_of(client.get(location))
+    again = [{**ROW, "sections": "Reserve"}, {**ROW, "sku": "KOF-2", "list_price": "3"}]
+    location = upload(client, shop, csv_bytes(again)).headers["Location"]
+    assert client.post(location).status_code == 303
+    first, in_sections = sections_of("KOF-1")
+    assert in_sections == {hidden.id} and first.restricted  # only a group's section now
+    assert sections_of("KOF-2")[1] == {drinks.id}

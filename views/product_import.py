@@ -27,7 +27,9 @@ KIND = ImportKind(
         "Prices like 18.50 in your currency; name_en … name_es and description_en … "
         "description_es in each language (the name in your company's language is needed for a "
         "new product); unit one of piece, box, pack, case, pallet, kg, g, l, ml, m; vat_class "
-        "one of standard, reduced, zero; active yes or no; schedule by its name."
+        "one of standard, reduced, zero; active yes or no; schedule by its name; sections by "
+        "their names or paths (Beverages > Coffee), several separated by |, replacing the "
+        "product's sections."
     ),
     back_endpoint="products.index",
     back_label=_l("All products"),
