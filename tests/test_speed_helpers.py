@@ -270,3 +270,20 @@ def test_the_kept_locale_name_follows_a_forced_locale(app):
         with force_locale("de"):
             assert locale_name() == "de"
         assert locale_name() == first
+
+
+def test_the_views_gettext_says_what_flask_babels_says(app):
+    import flask_babel
+    from flask_babel import force_locale
+
+    from views.i18n import gettext
+
+    with app.test_request_context("/"):
+        for language in ("en", "nl", "de", "fr", "es"):
+            with force_locale(language):
+                assert gettext("Edit") == flask_babel.gettext("Edit")
+                assert gettext("Call %(phone)s", phone="+31 20") == flask_babel.gettext(
+                    "Call %(phone)s", phone="+31 20"
+                )
+        with force_locale("de"):
+            assert gettext("Edit") == "Bearbeiten"

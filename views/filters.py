@@ -41,11 +41,18 @@ def unit_label(product) -> str:
 
 
 def country_name(code: str) -> str:
-    return get_locale().territories.get(code or "", code or "")
+    """A country's name in the user's language, kept per language (a list of addresses names
+    a country on every row)."""
+    code = code or ""
+    return remembered(
+        ("country", code, locale_name()), lambda: get_locale().territories.get(code, code)
+    )
 
 
 def currency_name(code: str) -> str:
-    return get_currency_name(code, locale=get_locale())
+    return remembered(
+        ("currency", code, locale_name()), lambda: get_currency_name(code, locale=get_locale())
+    )
 
 
 class PerRow:

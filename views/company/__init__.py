@@ -12,7 +12,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, g, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.address_lists import address_pages, address_totals, page_number_of
@@ -26,6 +25,7 @@ from ..access import member
 from ..csrf import masked_csrf_token
 from ..filters import RowURL
 from ..htmx import list_state, page_or_block, redirect_to, wants_block
+from ..i18n import gettext as _
 from ..icons import icon
 
 bp = Blueprint("company", __name__, url_prefix="/p/<int:party_id>/company")
