@@ -19,7 +19,7 @@ from .identifiers import normalise_vat
 from .parties import Party
 from .prepared import prepared
 from .price_lists import CategoryCode, lists_for
-from .pricing import Discounts, Quote, quote
+from .pricing import Discounts, Quote, quantity_prices, quote
 from .product_lists import one_product, products_page
 from .relationships import CustomerGroup, Relationship, _row_id, effective_terms, may_order
 from .schedules import DeliverySchedule, rules_of, supplier_now
@@ -34,6 +34,7 @@ class PricedProduct:
     text: ProductText | None
     quote: Quote | None  # None: no VAT rate known for its class in the delivery country
     own_code: CategoryCode | None = None  # the client's own code (its customer category, F20)
+    tiers: tuple = ()  # (from quantity, unit price) where a quantity lowers it (product page)
 
 
 @dataclass
@@ -169,11 +170,15 @@ def client_catalog_link(supplier: Party, relationship_id) -> Relationship:
 
 
 def _priced(
-    relationship: Relationship, products: list, language: str, decision: TaxDecision
+    relationship: Relationship,
+    products: list,
+    language: str,
+    decision: TaxDecision,
+    with_tiers: bool = False,
 ) -> list[PricedProduct]:
     """Each product (as product_lists reads it: with its text in the reader's language and its
     own code) with its price for this client (a bounded number of queries for any number of
-    products)."""
+    products), and `with_tiers` its quantity prices."""
     supplier, customer = relationship.supplier, relationship.customer
     group = relationship.group if relationship.group_id else None
     lists = lists_for(relationship, group, [p.id for p in products])
@@ -187,20 +192,22 @@ def _priced(
         except MissingRate:
             priced.append(PricedProduct(product, product.text, None, product.own_code))
             continue
+        inputs = {
+            "list_price_minor": product.list_price_minor,
+            "purchase_minor": product.purchase_price_minor,
+            "lists": lists[product.id],
+            "discounts": discounts,
+            "vat_rate": rate,
+            "vat_label": decision.label if decision.regime != "domestic" else None,
+            "gross": gross,
+        }
         priced.append(
             PricedProduct(
                 product,
                 product.text,
-                quote(
-                    list_price_minor=product.list_price_minor,
-                    purchase_minor=product.purchase_price_minor,
-                    lists=lists[product.id],
-                    discounts=discounts,
-                    vat_rate=rate,
-                    vat_label=decision.label if decision.regime != "domestic" else None,
-                    gross=gross,
-                ),
+                quote(**inputs),
                 product.own_code,
+                quantity_prices(**inputs) if with_tiers else (),
             )
         )
     return priced
@@ -243,7 +250,7 @@ def priced_product(
     the price stands on); NotFound otherwise. What a list's "How this price is made" opens."""
     found = visible_product(relationship, product_id, language)
     decision, _country = tax_decision(relationship, relationship.supplier, relationship.customer)
-    return _priced(relationship, [found], language, decision)[0], decision
+    return _priced(relationship, [found], language, decision, with_tiers=True)[0], decision
 
 
 def product_for(relationship: Relationship, product_id, language: str) -> ProductView:

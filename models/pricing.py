@@ -272,6 +272,24 @@ def quote(
     )
 
 
+def quantity_prices(**inputs) -> tuple[tuple[int, int], ...]:
+    """The quantity tiers a buyer can reach (F26): (from quantity, unit price in minor units, as
+    the buyer reads it: gross for consumers), for each tier of the client's or its group's
+    list from 2 on where the unit price differs from the one before. `inputs` are quote()'s;
+    the unit price is the line of that quantity divided by it, rounded half-up."""
+    starts = sorted(
+        {start for terms in inputs.get("lists", ()) if terms for start, _p in terms.tiers}
+    )
+    found: list[tuple[int, int]] = []
+    previous = quote(**{**inputs, "quantity": 1}).shown_line
+    for start in (s for s in starts if s > 1):
+        unit = whole(Decimal(quote(**{**inputs, "quantity": start}).shown_line) / start)
+        if unit != previous:
+            found.append((start, unit))
+            previous = unit
+    return tuple(found)
+
+
 # --- order conditions (F28) ----------------------------------------------------------------
 
 

@@ -51,6 +51,9 @@ def test_a_consumer_sees_gross_prices_labelled_including_vat(client, login, worl
     login(buyer)
     page = text_of(client.get(catalog_url(customer, link)))
     assert "€12.10 incl. VAT" in page and "Prices include VAT." in page
+    # the breakdown adds the VAT and ends at the price the consumer pays
+    product = text_of(client.get(f"{catalog_url(customer, link)}/{world['coffee'].id}"))
+    assert "List price: €10.00 + VAT 21 %: €2.10 Your price: €12.10 incl. VAT" in product
 
 
 def test_an_eu_business_with_a_valid_vat_number_is_reverse_charged(client, login, world):
@@ -85,13 +88,21 @@ def test_the_clients_price_list_comes_first_and_the_breakdown_says_so(client, lo
     )
     steps = text_of(opened)
     assert steps == (
-        "List price: €10.00 Price list “Gold”: €8.50 Client discount 10 %: €7.65 VAT 21 %: €1.61"
+        "List price: €10.00 Price list “Gold”: €8.50 Client discount 10 %: €7.65 "
+        "Your price: €7.65 excl. VAT On the invoice: VAT 21 %, €1.61"
     )
     assert "HX-Target" in opened.headers["Vary"]
     # ... and without JavaScript it links to the product page, which shows them
     assert f'href="{product_url}#price-steps"' in listing.get_data(as_text=True)
     page = text_of(client.get(product_url))
     assert "Price list “Gold”: €8.50" in page and "Client discount 10 %: €7.65" in page
+    assert "From 10" not in page
+    # a tier from 10: the product page says what each costs from there
+    PriceListEntry.create(
+        price_list=gold, product=world["coffee"], min_quantity=10, price_minor=800
+    )
+    page = text_of(client.get(product_url))
+    assert "From 10: €7.20 each" in page and "€7.65 excl. VAT" in page
 
 
 def own_codes(world, link):

@@ -11,6 +11,7 @@ from models.pricing import (
     apply_discounts,
     base_price,
     order_conditions,
+    quantity_prices,
     quote,
     whole,
 )
@@ -49,6 +50,27 @@ def test_a_tier_step_says_from_which_quantity():
     steps = base_price(1000, None, [GOLD], 10)[3]
     assert [s.kind for s in steps] == ["list_price", "tier"]
     assert "from 10" in str(steps[-1].label)
+
+
+def test_quantity_prices_are_the_tiers_a_buyer_reaches_as_they_pay_them():
+    # Gold: 9.00, from 10 8.50, from 100 8.00; a 10 % client discount; a consumer pays 21 % VAT
+    inputs = {
+        "list_price_minor": 1000,
+        "lists": [GOLD, HORECA],
+        "discounts": Discounts(client_bp=1000),
+        "vat_rate": Decimal(21),
+        "gross": True,
+    }
+    # 10 × 8.50 less 10 % = 76.50 net, 16.07 VAT: 92.57 for 10, 9.26 each (half-up)
+    assert quantity_prices(**inputs) == ((10, 926), (100, 871))
+    assert quantity_prices(**{**inputs, "gross": False}) == ((10, 765), (100, 720))
+    # no tiers beyond 1, or a tier that does not lower the price: nothing to show
+    assert quantity_prices(**{**inputs, "lists": [HORECA]}) == ()
+    same = ListTerms(6, "Flat", "relationship", "fixed", tiers=((1, 900), (10, 900)))
+    assert quantity_prices(**{**inputs, "lists": [same]}) == ()
+    # the client's list decides at every quantity it prices: the group's tiers never apply
+    bulk = ListTerms(7, "Bulk", "group", "fixed", tiers=((1, 990), (50, 500)))
+    assert quantity_prices(**{**inputs, "lists": [HORECA, bulk]}) == ()
 
 
 def test_cost_plus_adds_the_surcharge_to_the_purchase_price():

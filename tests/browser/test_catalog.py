@@ -70,7 +70,21 @@ def test_the_catalog_on_a_tablet(tablet_page, live_server):
     assert width <= 768, width
     summary = page.locator(".price-breakdown summary").first.bounding_box()
     assert summary["height"] >= 44
+    name = page.locator(".catalog-name a").first.bounding_box()
+    assert name["height"] >= 44
+    neighbour = page.locator('[data-testid="catalog-price"]').nth(1)
+    where = "e => e.getBoundingClientRect().top + window.scrollY"  # on the page, not the screen
+    before = neighbour.evaluate(where)
+    page.locator(".price-breakdown summary").first.click()  # its neighbour keeps its place
+    expect(page.locator('[data-testid="price-step"]').first).to_be_visible()
+    assert abs(neighbour.evaluate(where) - before) < 2
     page.screenshot(path=str(ARTIFACTS / "catalog-tablet.png"), full_page=True)
+    # the pager shows the new page from its top, not the bottom of the old one
+    page.locator("#catalog-rows nav.pager").get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator('[data-testid="catalog-summary"]')).to_contain_text("25")
+    top = page.evaluate("document.getElementById('catalog-rows').getBoundingClientRect().top")
+    assert -2 <= top <= 200, top
 
 
 def test_a_buyer_finds_a_product_by_typing_their_own_code(page, live_server):

@@ -20,6 +20,11 @@ def test_admin_imports_products_after_fixing_a_bad_row(page, live_server, tmp_pa
     page.goto(f"{live_server}/p/1/products/")
     page.locator('[data-testid="import-products"]').click()
     page.wait_for_url(re.compile(r"/products/import/$"))
+    with page.expect_download() as download:  # a file, not the page replaced by its text
+        page.locator('[data-testid="import-template"]').click()
+    assert download.value.suggested_filename == "products-template.csv"
+    assert "sections" in download.value.path().read_text(encoding="utf-8-sig").splitlines()[0]
+    expect(page).to_have_url(re.compile(r"/products/import/$"))
     broken = tmp_path / "producten.csv"
     broken.write_text(HEADER + GOOD + BAD, encoding="utf-8")
     page.locator("#file").set_input_files(str(broken))
