@@ -296,19 +296,6 @@ def add_demo(parties: dict, users: dict) -> None:
         ("Catering supplies", "Gastronomiebedarf", "Fournitures CHR", "Suministros de hostelería"),
         group_ids=[horeca_group.id],
     )
-    for sku, section in (
-        ("KOF-ESP-1", drinks),
-        ("KOF-FIL-1", drinks),
-        ("THE-GRN-20", drinks),
-        ("THE-ZWT-20", drinks),
-        ("MLK-VOL-1", fresh),
-        ("MLK-HAV-1", fresh),
-        ("CRS-BTR-40", fresh),
-        ("BKR-PAP-1000", supplies),
-        ("SRV-WIT-500", supplies),
-        ("SUI-STK-500", supplies),
-    ):
-        set_product_sections(anne, brouwer, products[sku].id, [section.id])
     # the full range: about 500 more products, in sections of their own
     places = {
         "coffee": add_section("Koffie", ("Coffee", "Kaffee", "Café", "Café"), drinks),
@@ -334,6 +321,21 @@ def add_demo(parties: dict, users: dict) -> None:
         "supplies": supplies,
         "cleaning": add_section("Schoonmaak", ("Cleaning", "Reinigung", "Nettoyage", "Limpieza")),
     }
+    # the hand-made products in the sections of their kind (a buyer browsing Coffee finds the
+    # espresso beans there)
+    for sku, place in (
+        ("KOF-ESP-1", "coffee"),
+        ("KOF-FIL-1", "coffee"),
+        ("THE-GRN-20", "tea"),
+        ("THE-ZWT-20", "tea"),
+        ("MLK-VOL-1", "dairy"),
+        ("MLK-HAV-1", "dairy"),
+        ("CRS-BTR-40", "bakery"),
+        ("BKR-PAP-1000", "supplies"),
+        ("SRV-WIT-500", "supplies"),
+        ("SUI-STK-500", "supplies"),
+    ):
+        set_product_sections(anne, brouwer, products[sku].id, [places[place].id])
     from .catalog_demo_range import add_range
 
     add_range(brouwer, classes, {key: s.id for key, s in places.items()})

@@ -107,21 +107,25 @@ def _section_key(text: str) -> str:
 
 
 def _section_keys(supplier: Party) -> dict[str, int]:
-    """Each of the supplier's sections by its path in the supplier's language, and by its name
-    alone where no other section has that name (else _AMBIGUOUS)."""
-    nodes = section_tree(supplier, writing_language(supplier))
-    by_id = {node.id: node for node in nodes}
+    """Each of the supplier's sections by its path, in any of the languages it is named in
+    (a missing name read in the supplier's language), and by its name alone; a path or name
+    that two sections share is _AMBIGUOUS."""
     keys: dict[str, int] = {}
-    for node in nodes:
-        path, step = [], node
-        while step is not None:
-            path.append(step.name)
-            step = by_id.get(step.parent_id)
-        keys[_section_key(" > ".join(reversed(path)))] = node.id
-    for node in nodes:
-        if node.parent_id is not None:
-            name = _section_key(node.name)
-            keys[name] = _AMBIGUOUS if keys.get(name, node.id) != node.id else node.id
+
+    def put(key: str, section_id: int) -> None:
+        keys[key] = section_id if keys.get(key, section_id) == section_id else _AMBIGUOUS
+
+    for language in LANGUAGES:
+        nodes = section_tree(supplier, language)
+        by_id = {node.id: node for node in nodes}
+        for node in nodes:
+            path, step = [], node
+            while step is not None:
+                path.append(step.name)
+                step = by_id.get(step.parent_id)
+            put(_section_key(" > ".join(reversed(path))), node.id)
+            if node.parent_id is not None:
+                put(_section_key(node.name), node.id)
     return keys
 
 

@@ -273,3 +273,16 @@ def test_sections_are_imported_by_name_or_path_and_replace_the_products_sections
     first, in_sections = sections_of("KOF-1")
     assert in_sections == {hidden.id} and first.restricted  # only a group's section now
     assert sections_of("KOF-2")[1] == {drinks.id}
+    # a section's name in another language names it too
+    from models.sections import update_section
+
+    from models.catalog import Section
+
+    version = Section.get_by_id(coffee.id).version
+    update_section(
+        admin, party, coffee.id, version, name="Koffie", parent_id=drinks.id, names={"en": "Coffee"}
+    )
+    english = [{**ROW, "sku": "KOF-2", "sections": "coffee"}]
+    location = upload(client, shop, csv_bytes(english)).headers["Location"]
+    assert client.post(location).status_code == 303
+    assert sections_of("KOF-2")[1] == {coffee.id}
