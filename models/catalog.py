@@ -32,7 +32,7 @@ from .base import (
     unique_message,
     utcnow,
 )
-from .identifiers import check_amount, clean_text
+from .identifiers import check_amount, clean_text, fold
 from .parties import Party, User
 from .relationship_verbs import _require
 from .relationships import CustomerGroup, _row_id
@@ -208,7 +208,7 @@ def sort_names(names: dict[str, str], supplier: Party) -> dict[str, str]:
     """A product's sort keys by its names ({language: name}): `sort_name` in the supplier's
     language, and `sort_<language>` for each reader (falling back to the supplier's name)."""
     own = names[writing_language(supplier)]
-    keys = {f"sort_{code}": (names.get(code) or own).casefold()[:200] for code in LANGUAGES}
+    keys = {f"sort_{code}": fold(names.get(code) or own)[:200] for code in LANGUAGES}
     return {"sort_name": own.casefold()[:200], **keys}
 
 
@@ -218,7 +218,7 @@ def sort_column(language: str | None):
 
 
 def _search_text(sku: str, names: dict[str, str]) -> str:
-    return " ".join([sku, *[name for name in names.values() if name]]).casefold()
+    return fold(" ".join([sku, *[name for name in names.values() if name]]))
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -9,7 +9,13 @@ from decimal import Decimal
 
 from .catalog import create_product
 from .parties import Party
-from .price_lists import CategoryCode, OrderDiscount, PriceList, PriceListEntry
+from .price_lists import (
+    CategoryCode,
+    OrderDiscount,
+    PriceList,
+    PriceListEntry,
+    code_search_key,
+)
 from .product_codes import refresh_code_text
 from .relationships import CustomerCategory, CustomerGroup, Relationship
 from .vat_classes import ensure_vat_classes
@@ -251,6 +257,7 @@ def add_demo(parties: dict, users: dict) -> None:
             code=f"CL-{number}",
             code_key=f"cl-{number}",
             description=description,
+            search_key=code_search_key(f"CL-{number}", description),
         )
     refresh_code_text(supplier=brouwer)
     # order conditions (F28): delivery costs below 250, free from 250; 2 % off from 500

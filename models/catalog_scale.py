@@ -15,8 +15,9 @@ import random
 
 from .base import BulkInsert, db, execute_many, utcnow
 from .catalog import Product, ProductText, Section, SectionGroup, SectionText, sort_names
+from .identifiers import fold
 from .parties import Membership, Party, User
-from .price_lists import PriceList
+from .price_lists import PriceList, code_search_key
 from .product_codes import refresh_code_text
 from .relationships import CustomerCategory, CustomerGroup, Relationship, index_text
 from .search_index import compact
@@ -94,7 +95,7 @@ def _grow_products(party: Party, size: int, classes: dict, rng: random.Random) -
                 "list_price_minor": price,
                 "purchase_price_minor": price * 6 // 10,
                 **sort_names(dict(zip(LANGUAGES, names, strict=True)), party),
-                "search_text": " ".join([sku, *names]).casefold(),
+                "search_text": fold(" ".join([sku, *names])),
                 "created_at": now,
                 "names": names,
             }
@@ -220,9 +221,16 @@ def _grow_codes(party: Party, size: int, codes: int, product_ids: list[int]) -> 
         known[code] = category.id
         _insert(
             "category_code",
-            ("category_id", "product_id", "code", "code_key", "description"),
+            ("category_id", "product_id", "code", "code_key", "description", "search_key"),
             [
-                (category.id, pid, f"{code}-{i:06d}", f"{code}-{i:06d}".casefold(), name)
+                (
+                    category.id,
+                    pid,
+                    f"{code}-{i:06d}",
+                    f"{code}-{i:06d}".casefold(),
+                    name,
+                    code_search_key(f"{code}-{i:06d}", name),
+                )
                 for i, (pid, name) in enumerate(zip(product_ids[:per_category], names, strict=True))
             ],
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from peewee import JOIN, SQL, Case, fn
 
 from .base import Page, contains, like_pattern
+from .identifiers import fold
 from .parties import Party
 from .prepared import prepared, prepared_page
 from .relationships import DELINQUENCY, CustomerCategory, CustomerGroup, Relationship
@@ -109,7 +110,7 @@ _ROW_COLUMNS = (
 def _words(search: str) -> list[str]:
     """What a search looks for: the text as typed (casefolded), and without spaces and dots
     when it has them (a VAT number typed spaced)."""
-    text = (search or "").strip().casefold()
+    text = fold((search or "").strip())
     words = [text] if text else []
     if text and (compact := text.replace(" ", "").replace(".", "")) != text and compact:
         words.append(compact)

@@ -20,7 +20,7 @@ from .catalog import Product
 from .identifiers import clean_text
 from .imports import ImportBatch, Preview, Spec, batch_of, finish, refuse_failing, rows
 from .parties import Party, User
-from .price_lists import CategoryCode
+from .price_lists import CategoryCode, code_search_key
 from .product_codes import refresh_code_text
 from .relationship_verbs import _require
 from .relationships import CustomerCategory
@@ -166,7 +166,7 @@ class _Writer:
         self.insert = BulkInsert(CategoryCode)
         self.update_sql = (
             f'UPDATE "category_code" SET "code" = {mark}, "code_key" = {mark}, '  # noqa: S608
-            f'"description" = {mark} WHERE "id" = {mark}'
+            f'"description" = {mark}, "search_key" = {mark} WHERE "id" = {mark}'
         )
         self.delete_sql = f'DELETE FROM "category_code" WHERE "id" = {mark}'  # noqa: S608
         self.creates, self.updates, self.removes = [], [], []
@@ -184,10 +184,12 @@ class _Writer:
                     "code": row.code,
                     "code_key": key,
                     "description": row.description,
+                    "search_key": code_search_key(row.code, row.description),
                 }
             )
         elif row.action == "update":
-            self.updates.append((row.code, key, row.description, row.before[0]))
+            search_key = code_search_key(row.code, row.description)
+            self.updates.append((row.code, key, row.description, search_key, row.before[0]))
         elif row.action == "remove":
             self.removes.append((row.before[0],))
         if len(self.creates) + len(self.updates) + len(self.removes) >= PAGE:

@@ -5,6 +5,7 @@ today; relationships, catalog and ordering will too."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
@@ -240,3 +241,15 @@ def check_amount(amount: Decimal | None, currency: str, field: str) -> int | Non
 def clean_text(value, max_length: int) -> str:
     """A line of text as typed, without outer or repeated whitespace, cut to max_length."""
     return re.sub(r"\s+", " ", (value or "").strip())[:max_length]
+
+
+_FOLDED = str.maketrans({"×": "x", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d"})
+
+
+def fold(text: str) -> str:
+    """Text as a search or a sort compares it: without case and accents ("Café" and "cafe",
+    "Käse" and "kase", "12 × 250" and "12 x 250" are the same), so a buyer finds and files a
+    name however it is typed."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.translate(_FOLDED)

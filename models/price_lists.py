@@ -27,7 +27,7 @@ from .base import (
     utcnow,
 )
 from .catalog import Product
-from .identifiers import check_amount, clean_text
+from .identifiers import check_amount, clean_text, fold
 from .parties import Party, User
 from .prepared import prepared
 from .pricing import ListTerms
@@ -74,6 +74,14 @@ class CategoryCode(BaseModel):
     code = CharField(max_length=60)
     code_key = CharField(max_length=60)
     description = CharField(max_length=200, default="")
+    # the code and description as a search compares them (identifiers.fold): what a buyer's
+    # typing is checked against, and what product.code_text is made of
+    search_key = CharField(max_length=262, default="")
+
+
+def code_search_key(code: str, description: str) -> str:
+    """CategoryCode.search_key of a code and its description."""
+    return fold(f"{code} {description}".strip())
 
 
 class OrderDiscount(BaseModel):

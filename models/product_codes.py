@@ -12,7 +12,7 @@ from .base import DomainError, check_version, is_sqlite, retrying, transaction
 from .catalog import STALE, Product, product_of
 from .identifiers import clean_text
 from .parties import Party, User
-from .price_lists import CategoryCode
+from .price_lists import CategoryCode, code_search_key
 from .relationship_verbs import _require
 from .relationships import CustomerCategory
 
@@ -46,9 +46,9 @@ def refresh_code_text(product_ids=None, supplier: Party | None = None) -> None:
     for these products or all of the supplier's: what the search index finds a buyer's own
     code by. Call after the codes changed, in that transaction."""
     together = fn.GROUP_CONCAT if is_sqlite() else fn.STRING_AGG
-    codes = CategoryCode.select(
-        together(CategoryCode.code_key.concat(" ").concat(fn.LOWER(CategoryCode.description)), " ")
-    ).where(CategoryCode.product == Product.id)
+    codes = CategoryCode.select(together(CategoryCode.search_key, " ")).where(
+        CategoryCode.product == Product.id
+    )
     update = Product.update(code_text=fn.COALESCE(codes, ""))
     if supplier is not None:
         update.where(Product.supplier == supplier).execute()
@@ -105,6 +105,7 @@ def set_category_codes(
                 row.delete_instance()
             elif row:
                 row.code, row.code_key, row.description = code, code.casefold()[:60], description
+                row.search_key = code_search_key(code, description)
                 row.save()
             else:
                 CategoryCode.create(
@@ -113,6 +114,7 @@ def set_category_codes(
                     code=code,
                     code_key=code.casefold()[:60],
                     description=description,
+                    search_key=code_search_key(code, description),
                 )
             changes = audit.diff(
                 {"product.category_code": before[0], "product.category_description": before[1]},

@@ -23,7 +23,7 @@ from peewee import JOIN, SQL, Select, fn
 
 from .base import Page, contains, like_pattern
 from .catalog import Product, ProductSection, ProductText, sort_column
-from .identifiers import clean_text
+from .identifiers import clean_text, fold
 from .parties import Party
 from .prepared import prepared
 from .search_index import equals_not_indexed, has_index, index_model, match_query, matches
@@ -73,7 +73,7 @@ def products_page(
     then the supplier's), each product comes with its `text` in them and its `own_code` in the
     category, in the same query, and the list is sorted by the names in the reader's language
     (else in the supplier's)."""
-    text = clean_text(search, 100).casefold()
+    text = fold(clean_text(search, 100))
     match = match_query([text]) if text and has_index("product") else None
     mode = "match" if match else ("like" if text else "all")
     shape = _shape(mode, category_id, sections, active, texts)
@@ -278,7 +278,6 @@ def _own_code(category_id, pattern):
         CategoryCode.select(SQL("1")).where(
             CategoryCode.category == category_id,
             CategoryCode.product == Product.id,
-            contains(CategoryCode.code_key, pattern)
-            | contains(fn.LOWER(CategoryCode.description), pattern),
+            contains(CategoryCode.search_key, pattern),
         )
     )

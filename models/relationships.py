@@ -32,6 +32,7 @@ from peewee import (
 )
 
 from .base import BaseModel, DomainError, NotFound, from_minor, unique_message, utcnow
+from .identifiers import fold
 from .parties import Party, User
 from .prepared import prepared
 from .schedules import DeliverySchedule
@@ -387,7 +388,7 @@ def index_text(relationship: Relationship, customer: Party) -> tuple[str, str]:
     words = [shown, relationship.requested_as, relationship.client_code or "", relationship.tags]
     if visible:
         words += [customer.legal_name, customer.email, customer.vat_number]
-    return (shown or "").casefold()[:200], " ".join(w for w in words if w).casefold()
+    return fold(shown or "")[:200], fold(" ".join(w for w in words if w))
 
 
 def reindex(relationships) -> None:

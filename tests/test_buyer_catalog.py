@@ -115,6 +115,7 @@ def own_codes(world, link):
         code="CL-1001",
         code_key="cl-1001",
         description="Café maison",
+        search_key="cl-1001 cafe maison",  # as the verbs write it (price_lists.code_search_key)
     )
     refresh_code_text([world["coffee"].id])  # what the verbs and the import do after codes
     horeca = PriceList.create(supplier=supplier, name="Horeca", code="H", code_key="h")
@@ -131,7 +132,7 @@ def test_buyers_see_their_own_code_and_find_products_by_it(client, login, world)
     own_codes(world, link)
     login(buyer)
     headers = {"HX-Request": "true", "HX-Target": "catalog-rows"}
-    for typed in ("cl-1001", "maison", "coffee"):
+    for typed in ("cl-1001", "maison", "coffee", "CAFE MAISON", "café"):
         html = client.get(catalog_url(customer, link, f"?q={typed}"), headers=headers).get_data(
             as_text=True
         )

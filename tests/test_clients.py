@@ -111,6 +111,8 @@ def test_staff_see_the_list_with_warnings_and_the_pending_request_as_typed(clien
         ("q=K-7", ["Bakkerij Jansen"]),  # the client code
         ("q=vip", ["Bakkerij Jansen"]),  # a tag
         ("q=lumiere.example", ["Café Lumière"]),  # the email
+        ("q=cafe lumiere", ["Café Lumière"]),  # without its accents
+        ("q=CAFÉ LUMIÈRE", ["Café Lumière"]),
         ("q=secret", ["hq@secret.example"]),  # what was typed, never the hidden name
         ("q=0403170701", []),  # the pending party's VAT number is not the supplier's to search
         ("delinquency=do_not_sell", ["Hotel Zuid"]),

@@ -274,9 +274,8 @@ def test_sections_are_imported_by_name_or_path_and_replace_the_products_sections
     assert in_sections == {hidden.id} and first.restricted  # only a group's section now
     assert sections_of("KOF-2")[1] == {drinks.id}
     # a section's name in another language names it too
-    from models.sections import update_section
-
     from models.catalog import Section
+    from models.sections import update_section
 
     version = Section.get_by_id(coffee.id).version
     update_section(

@@ -227,3 +227,27 @@ def test_a_catalog_search_past_the_cap_says_there_are_more(
     assert "Page 1 of" not in page and "Next" in page
     last = text_of(client.get(f"{url}&page=2"))
     assert "Cup 24" in last and "Cup 25" in last and "Next" not in last
+
+
+def test_searches_and_sorts_ignore_accents(client, login, shop, make_party, make_member):
+    """ "cafe" finds "Café", "kase" "Käse", "12 x 250" "12 × 250"; "Éclair" files under E."""
+    from models.identifiers import fold
+
+    assert fold("Café Crème 12 × 250 g") == "cafe creme 12 x 250 g"
+    add(shop, "CAF-1", "Café crème")
+    add(shop, "KAS-1", "Käse 12 × 250 g")
+    add(shop, "ECL-1", "Éclair")
+    add(shop, "FIG-1", "Figs")
+    for typed, sku in (
+        ("cafe", "CAF-1"),
+        ("CAFÉ", "CAF-1"),
+        ("kase", "KAS-1"),
+        ("12 x 250", "KAS-1"),
+    ):
+        assert [p.sku for p in products_page(shop["supplier"], search=typed)] == [sku], typed
+    customer, member, link = buyer(shop, make_party, make_member)
+    login(member)
+    page = text_of(client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog"))
+    assert page.index("Café crème") < page.index("Éclair") < page.index("Figs") < page.index("Käse")
+    found = text_of(client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog?q=creme"))
+    assert "Café crème" in found and "Figs" not in found

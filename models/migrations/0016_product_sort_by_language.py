@@ -2,6 +2,8 @@
 language (its name in that language, else in the supplier's), and one listing index per
 language."""
 
+from models.identifiers import fold
+
 LANGUAGES = ("en", "nl", "de", "fr", "es")  # models/catalog.LANGUAGES when this was written
 
 
@@ -22,7 +24,7 @@ def up(migrator, db):
     rows = db.execute_sql("SELECT id, sort_name FROM product").fetchall()
     for product_id, sort_name in rows:
         own = names.get(product_id, {})
-        keys = [(own.get(code) or "").casefold()[:200] or sort_name for code in LANGUAGES]
+        keys = [fold(own.get(code) or sort_name)[:200] for code in LANGUAGES]
         db.execute_sql(update, (*keys, product_id))
     # in the order a page is read (ties by id): the supplier's list (active or not) and a
     # client's catalog (active ones, nearly all) both read a page along it

@@ -52,3 +52,19 @@ def postgres_index(db, name: str, table: str, expression: str) -> None:
     db.execute_sql(
         f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression} gin_trgm_ops)"
     )
+
+
+def sqlite_optimize(db, table: str) -> None:
+    """Merge `<table>_search`'s segments into one after a migration rewrote many rows (the
+    triggers add each as it comes; a search then reads every small segment). Nothing where
+    there is no such table (PostgreSQL, or an SQLite without FTS5)."""
+    index = f"{table}_search"
+    found = (
+        db.execute_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (index,)
+        ).fetchone()
+        if db.param == "?"
+        else None
+    )
+    if found:
+        db.execute_sql(f"INSERT INTO {index}({index}) VALUES ('optimize')")  # noqa: S608
