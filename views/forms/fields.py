@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from babel.numbers import get_territory_currencies
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -12,7 +10,7 @@ from wtforms.validators import ValidationError
 
 from config import LANGUAGES
 from models.base import DomainError
-from models.identifiers import known_countries
+from models.identifiers import fold, known_countries
 
 # ISO 3166-1 alpha-2 codes Babel knows as countries (the domain's list).
 COUNTRY_CODES = known_countries()
@@ -28,8 +26,7 @@ def country_choices() -> list[tuple[str, str]]:
 def reading_order(name: str) -> str:
     """A sort key that files accented letters with their base letter ("Dänemark" among the
     D's before "Deutschland", "Côte d'Ivoire" before "Cuba")."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return fold(name)
 
 
 def browser_country() -> str | None:
