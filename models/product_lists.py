@@ -26,7 +26,7 @@ from .catalog import Product, ProductSection, ProductText, sort_column
 from .identifiers import clean_text, fold
 from .parties import Party
 from .prepared import prepared
-from .search_index import equals_not_indexed, has_index, index_model, match_query, matches
+from .search_index import equals_not_indexed, has_index, index_model, matches, narrowing_query
 
 COUNT_CAP = 500
 SEARCH_COUNT_CAP = 100
@@ -74,7 +74,9 @@ def products_page(
     category, in the same query, and the list is sorted by the names in the reader's language
     (else in the supplier's)."""
     text = fold(clean_text(search, 100))
-    match = match_query([text]) if text and has_index("product") else None
+    # each candidate is checked below (LIKE), so the index only narrows: by trigrams, not the
+    # phrase
+    match = narrowing_query([text]) if text and has_index("product") else None
     mode = "match" if match else ("like" if text else "all")
     shape = _shape(mode, category_id, sections, active, texts)
     if match and not shape[1]:

@@ -39,6 +39,23 @@ def match_query(texts: list[str]) -> str | None:
     return " OR ".join('"' + text.replace('"', '""') + '"' for text in texts)
 
 
+def narrowing_query(texts: list[str]) -> str | None:
+    """An FTS5 query for rows that hold all of a text's trigrams (for any of `texts`), taken
+    side by side (every third one, and the last): cheaper than the phrase, which checks where
+    each of its trigrams stands in every candidate (a count of 100 matches: 0.15 ms instead
+    of 0.31), but it finds rows that hold them elsewhere too -- only for a caller that checks
+    every candidate itself (LIKE). None when a text is too short for the trigram index."""
+    if not texts or any(len(text) < TRIGRAM for text in texts):
+        return None
+    alternatives = []
+    for text in texts:
+        grams = [text[i : i + TRIGRAM] for i in range(0, len(text) - TRIGRAM + 1, TRIGRAM)]
+        grams.append(text[-TRIGRAM:])  # the end, when the steps of three fall short of it
+        quoted = ['"' + gram.replace('"', '""') + '"' for gram in dict.fromkeys(grams)]
+        alternatives.append("(" + " AND ".join(quoted) + ")")
+    return " OR ".join(alternatives)
+
+
 def matching_ids(model, query: str):
     """`model.id IN (the ids the trigram table matches)`: SQLite reads the matches from the
     index and seeks each row by its id."""

@@ -251,3 +251,17 @@ def test_searches_and_sorts_ignore_accents(client, login, shop, make_party, make
     assert page.index("Café crème") < page.index("Éclair") < page.index("Figs") < page.index("Käse")
     found = text_of(client.get(f"/p/{customer.id}/suppliers/{link.id}/catalog?q=creme"))
     assert "Café crème" in found and "Figs" not in found
+
+
+def test_the_index_only_narrows_each_match_is_checked(shop):
+    """The index is asked for a text's trigrams side by side, not the phrase: a product that
+    holds them apart ("nge … ora") is a candidate, never a match."""
+    from models.search_index import narrowing_query
+
+    assert narrowing_query(["orange juice"]) == '("ora" AND "nge" AND " ju" AND "ice")'
+    assert narrowing_query(["abcd"]) == '("abc" AND "bcd")' and narrowing_query(["ab"]) is None
+    add(shop, "OJ-1", "Orange juice")
+    add(shop, "NO-1", "Nge ora juice")  # both hold "ora", "nge", " ju" and "ice", apart
+    add(shop, "NO-2", "Ice orange nge ju")
+    found = products_page(shop["supplier"], search="orange juice")
+    assert [p.sku for p in found] == ["OJ-1"] and found.total == 1
