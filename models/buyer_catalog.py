@@ -244,20 +244,21 @@ def visible_product(relationship: Relationship, product_id, language: str | None
 
 
 def priced_product(
-    relationship: Relationship, product_id, language: str
+    relationship: Relationship, product_id, language: str, with_tiers: bool = False
 ) -> tuple[PricedProduct, TaxDecision]:
     """One active product this client's catalog shows, priced for it (with the tax decision
-    the price stands on); NotFound otherwise. What a list's "How this price is made" opens."""
+    the price stands on, and `with_tiers` its quantity prices); NotFound otherwise. What a
+    list's "How this price is made" opens."""
     found = visible_product(relationship, product_id, language)
     decision, _country = tax_decision(relationship, relationship.supplier, relationship.customer)
-    return _priced(relationship, [found], language, decision, with_tiers=True)[0], decision
+    return _priced(relationship, [found], language, decision, with_tiers)[0], decision
 
 
 def product_for(relationship: Relationship, product_id, language: str) -> ProductView:
     """One active product of the supplier, priced for this client, with the earliest delivery
     its schedule (and the product's availability schedule) allow; NotFound otherwise."""
     supplier = relationship.supplier
-    item, decision = priced_product(relationship, product_id, language)
+    item, decision = priced_product(relationship, product_id, language, with_tiers=True)
     found = item.product
     schedule_id = effective_terms(relationship, supplier).schedule_id.value
     schedule = (

@@ -140,6 +140,18 @@ class Quote:
         """The amount the client reads: gross for consumers, net for businesses."""
         return self.gross_line if self.gross else self.net_line
 
+    @property
+    def shown_steps(self) -> tuple[Step, ...]:
+        """The steps that lead to the shown price: the VAT among them only when the client
+        reads prices with it (a consumer); a business reads it apart (invoice_vat)."""
+        return self.steps if self.gross else tuple(s for s in self.steps if s.kind != "vat")
+
+    @property
+    def invoice_vat(self) -> Step | None:
+        """For a business: the VAT its invoice will add to the shown price (None for a
+        consumer, whose price includes it)."""
+        return None if self.gross else next((s for s in self.steps if s.kind == "vat"), None)
+
 
 # --- price resolution (F26) ----------------------------------------------------------------
 

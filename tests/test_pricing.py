@@ -73,6 +73,15 @@ def test_quantity_prices_are_the_tiers_a_buyer_reaches_as_they_pay_them():
     assert quantity_prices(**{**inputs, "lists": [HORECA, bulk]}) == ()
 
 
+def test_a_breakdown_shows_vat_in_the_price_of_a_consumer_and_apart_for_a_business():
+    inputs = {"list_price_minor": 1000, "vat_rate": Decimal(21)}
+    consumer, business = quote(**inputs, gross=True), quote(**inputs, gross=False)
+    assert [s.kind for s in consumer.shown_steps] == ["list_price", "vat"]
+    assert consumer.invoice_vat is None
+    assert [s.kind for s in business.shown_steps] == ["list_price"]
+    assert business.invoice_vat.kind == "vat" and business.invoice_vat.minor == 210
+
+
 def test_cost_plus_adds_the_surcharge_to_the_purchase_price():
     unit, source, name, steps = base_price(1000, 600, [COST_PLUS])
     assert (unit, source, name) == (Decimal(690), "cost_plus", "Cost plus")
