@@ -24,6 +24,8 @@ from models import bank as _bank  # noqa: F401
 from models import base as db_base
 from models import company as _company  # noqa: F401
 from models import invitations as _invitations  # noqa: F401
+from models import ledger as _ledger  # noqa: F401
+from models import orders as _orders  # noqa: F401
 from models import relationships as _relationships  # noqa: F401
 from models import schedules as _schedules  # noqa: F401
 from models import team as _team  # noqa: F401
@@ -145,6 +147,8 @@ def create_app(config: dict | None = None) -> Flask:
         vat_classes,
         view_as,
     )
+    from views import cart as cart_views
+    from views import orders as order_views
 
     for blueprint in (
         auth.bp,
@@ -168,6 +172,9 @@ def create_app(config: dict | None = None) -> Flask:
         audit.bp,
         view_as.bp,
         vat_classes.bp,
+        cart_views.bp,
+        order_views.bp,
+        order_views.sales,
     ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])

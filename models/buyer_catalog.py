@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
+from peewee import JOIN, SQL, Table, fn
 
 from .addresses import Address, default_address
 from .base import NotFound, Page
@@ -20,7 +20,7 @@ from .parties import Party
 from .prepared import prepared
 from .price_lists import CategoryCode, lists_for
 from .pricing import Discounts, Quote, quantity_prices, quote
-from .product_lists import one_product, products_page
+from .product_lists import one_product, products_by_id, products_page
 from .relationships import CustomerGroup, Relationship, _row_id, effective_terms, may_order
 from .schedules import DeliverySchedule, rules_of, supplier_now
 from .sections import below, section_scope, section_tree, visible_to
@@ -63,11 +63,14 @@ def _valid_vat(customer: Party) -> bool:
 
 
 def tax_decision(
-    relationship: Relationship, supplier: Party, customer: Party
+    relationship: Relationship, supplier: Party, customer: Party, address: Address | None = None
 ) -> tuple[TaxDecision, str]:
-    """The tax rule of this client's deliveries: from its default delivery address (else its
-    own country), with the relationship's override."""
-    if getattr(relationship, "address_read", False):  # _joined_link read it already
+    """The tax rule of this client's deliveries: from the delivery address chosen at checkout,
+    else its default delivery address (else its own country), with the relationship's
+    override."""
+    if address is not None:
+        pass
+    elif getattr(relationship, "address_read", False):  # _joined_link read it already
         address = getattr(relationship, "delivery_address", None)
         address = address if address is not None and address.id is not None else None
     else:
@@ -108,8 +111,12 @@ def _joined_link(side, relationship_id: int, party_id: int):
     """A connected relationship with its supplier, customer, group and the customer's default
     delivery address joined, `side` (Relationship.customer or .supplier) being the party."""
     Supplier, Customer = Party.alias(), Party.alias()
+    cart = Table("cart_line").alias("cart")  # models/orders.py: the badge on the Cart tab
+    cart_lines = (
+        cart.select(fn.COUNT(SQL("*"))).where(cart.c.relationship_id == Relationship.id)
+    ).alias("cart_lines")
     return (
-        Relationship.select(Relationship, Supplier, Customer, CustomerGroup, Address)
+        Relationship.select(Relationship, Supplier, Customer, CustomerGroup, Address, cart_lines)
         .join(Supplier, on=(Relationship.supplier == Supplier.id), attr="supplier")
         .switch(Relationship)
         .join(Customer, on=(Relationship.customer == Customer.id), attr="customer")
@@ -175,6 +182,7 @@ def _priced(
     language: str,
     decision: TaxDecision,
     with_tiers: bool = False,
+    quantities: dict[int, int] | None = None,
 ) -> list[PricedProduct]:
     """Each product (as product_lists reads it: with its text in the reader's language and its
     own code) with its price for this client (a bounded number of queries for any number of
@@ -201,6 +209,8 @@ def _priced(
             "vat_label": decision.label if decision.regime != "domestic" else None,
             "gross": gross,
         }
+        if quantities:
+            inputs["quantity"] = quantities.get(product.id, 1)
         priced.append(
             PricedProduct(
                 product,
@@ -252,6 +262,31 @@ def priced_product(
     found = visible_product(relationship, product_id, language)
     decision, _country = tax_decision(relationship, relationship.supplier, relationship.customer)
     return _priced(relationship, [found], language, decision, with_tiers)[0], decision
+
+
+def priced_by_id(
+    relationship: Relationship,
+    quantities: dict[int, int],
+    language: str,
+    address: Address | None = None,
+) -> tuple[dict[int, PricedProduct], TaxDecision]:
+    """The products with these ids that this client's catalog shows (active, in its sections),
+    each priced for its quantity, by id; the others are left out (a cart's or a reorder's
+    lines: a bounded number of queries for any number of them)."""
+    supplier = relationship.supplier
+    tree = section_tree(supplier, language)
+    found = products_by_id(
+        supplier,
+        quantities,
+        active=True,
+        category_id=relationship.category_id,
+        sections=section_scope(tree, visible_to(tree, relationship.group_id), None),
+        texts=reading_languages(supplier, language),
+    )
+    decision, _country = tax_decision(relationship, supplier, relationship.customer, address)
+    products = [found[i] for i in sorted(found)]
+    priced = _priced(relationship, products, language, decision, quantities=quantities)
+    return {item.product.id: item for item in priced}, decision
 
 
 def product_for(relationship: Relationship, product_id, language: str) -> ProductView:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -155,7 +155,7 @@ class Slot:
 def delivery_slots(
     rules: ScheduleRules,
     moment: dt.datetime,
-    product: ScheduleRules | None = None,
+    product: ScheduleRules | Sequence[ScheduleRules] | None = None,
     horizon_days: int = HORIZON_DAYS,
 ) -> Iterator[Slot]:
     """Every delivery slot an order placed at `moment` can get, earliest first.
@@ -180,13 +180,17 @@ def delivery_slots(
        today). When no frame is left today, the next allowed date follows.
     6. The search stops `horizon_days` after the first possible date.
     """
-    first = rules.first_day(moment)
-    if product is not None:
-        first = max(first, product.first_day(moment))
+    if product is None:
+        products: tuple[ScheduleRules, ...] = ()
+    elif isinstance(product, ScheduleRules):
+        products = (product,)
+    else:  # an order's products: the first dates all of them allow
+        products = tuple(product)
+    first = max([rules.first_day(moment), *(p.first_day(moment) for p in products)])
     today, now = moment.date(), moment.time()
     for offset in range(horizon_days):
         day = first + dt.timedelta(days=offset)
-        if not rules.allows(day) or (product is not None and not product.allows(day)):
+        if not rules.allows(day) or not all(p.allows(day) for p in products):
             continue
         frames = rules.frames_on(day)
         if not frames:

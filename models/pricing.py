@@ -136,6 +136,11 @@ class Quote:
     steps: tuple[Step, ...]
 
     @property
+    def net_unit_minor(self) -> int:
+        """The net unit price rounded half-up to a whole minor unit (as a line shows it)."""
+        return whole(self.net_unit)
+
+    @property
     def shown_line(self) -> int:
         """The amount the client reads: gross for consumers, net for businesses."""
         return self.gross_line if self.gross else self.net_line
@@ -363,4 +368,84 @@ def order_conditions(subtotal_minor: int, conditions: OrderConditions) -> OrderO
         total=subtotal_minor - discount + delivery,
         steps=tuple(steps),
         free_delivery_from=free_from,
+    )
+
+
+# --- a whole order (F31) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VatLine:
+    """The VAT of one rate on an order: the net amount it is charged on and the VAT."""
+
+    rate: Decimal  # percent
+    net: int
+    vat: int
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    """An order's amounts from its lines and the order conditions: net subtotal of the lines,
+    order discount, delivery cost, net total, VAT per rate and the total to pay."""
+
+    subtotal: int
+    conditions: OrderOutcome
+    net: int
+    vat_lines: tuple[VatLine, ...]
+    vat: int
+    total: int
+
+    @property
+    def discount(self) -> int:
+        return self.conditions.discount
+
+    @property
+    def delivery(self) -> int:
+        return self.conditions.delivery
+
+
+def _shares(amount: int, weights: list[int]) -> list[int]:
+    """`amount` split over `weights` in proportion, in whole minor units that add up to it
+    exactly (largest remainder; ties to the first)."""
+    total = sum(weights)
+    if not amount or not total:
+        return [0] * len(weights)
+    exact = [Decimal(amount) * w / total for w in weights]
+    shares = [int(e) for e in exact]  # toward zero
+    left = amount - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[: abs(left)]:
+        shares[i] += 1 if left > 0 else -1
+    return shares
+
+
+def order_totals(lines: Sequence[tuple[int, Decimal]], conditions: OrderConditions) -> OrderTotals:
+    """An order's totals from its lines, each (net line in minor units, VAT rate in percent).
+
+    Written down: the order conditions (F28) take the net subtotal of the lines; the order
+    discount is shared over the VAT rates in proportion to their net amounts (largest
+    remainder, so the shares add up to it); the delivery cost is charged at the highest rate
+    of the order (0 % when every line is untaxed: reverse charge, export); the VAT of each rate
+    is computed once on its net amount and rounded half-up."""
+    subtotal = sum(net for net, _rate in lines)
+    outcome = order_conditions(subtotal, conditions)
+    by_rate: dict[Decimal, int] = {}
+    for net, rate in lines:
+        by_rate[rate] = by_rate.get(rate, 0) + net
+    rates = sorted(by_rate, reverse=True)
+    discounts = _shares(outcome.discount, [by_rate[r] for r in rates])
+    vat_lines = []
+    for i, rate in enumerate(rates):
+        net = by_rate[rate] - discounts[i] + (outcome.delivery if i == 0 else 0)
+        vat_lines.append(VatLine(rate, net, vat_of(net, rate)))
+    if not rates and outcome.delivery:
+        vat_lines.append(VatLine(Decimal(0), outcome.delivery, 0))
+    vat = sum(v.vat for v in vat_lines)
+    return OrderTotals(
+        subtotal=subtotal,
+        conditions=outcome,
+        net=outcome.total,
+        vat_lines=tuple(vat_lines),
+        vat=vat,
+        total=outcome.total + vat,
     )

@@ -111,6 +111,29 @@ def one_product(
     return _attach(found, shape)[0] if found else None
 
 
+def products_by_id(
+    supplier: Party,
+    product_ids,
+    *,
+    active: bool | None = None,
+    category_id: int | None = None,
+    sections: SectionScope | None = None,
+    texts: tuple[str, str] | None = None,
+) -> dict[int, Product]:
+    """The supplier's products with these ids that a list with these conditions would show,
+    by id (a cart's or an order's products: one query for any number)."""
+    wanted = sorted({int(i) for i in product_ids})
+    if not wanted:
+        return {}
+    size = next((n for n in (8, 32, 128, 512) if n >= len(wanted)), len(wanted))
+    padded = wanted + [0] * (size - len(wanted))  # one prepared query per size, not per count
+    shape = _shape("ids", category_id, sections, active, texts)
+    values = _values(shape, supplier, padded, None, "", category_id, sections)
+    _count, by_name, _by_index = _queries(shape)
+    found = by_name.all(*values, *_joined(shape, category_id, texts), size, 0)
+    return {product.id: product for product in _attach(found, shape)}
+
+
 def _shape(mode: str, category_id, sections, active, texts) -> tuple:
     """What a list's queries look like: how it is searched, whether own codes are searched,
     which sections apply, the active filter, whether texts and own codes are joined, and the
@@ -137,6 +160,8 @@ def _values(shape, supplier, product_id, match, text, category_id, sections) -> 
     values = [supplier.id]
     if mode == "one":
         values.append(int(product_id))
+    if mode == "ids":
+        values.append(product_id)
     if mode == "match":
         values.append(match)
     if mode in ("match", "like"):
@@ -198,12 +223,16 @@ def _shape_queries(shape: tuple) -> tuple:
 
     def listed(supplier_id, *values):
         values = list(values)
-        product_id = values.pop(0) if mode == "one" else None
+        product_id = values.pop(0) if mode in ("one", "ids") else None
         match = values.pop(0) if mode == "match" else None
         pattern = values.pop(0) if mode in ("match", "like") else None
         category_id = values.pop(0) if coded else None
         ids = values.pop(0) if kind in ("chosen", "visible") else None
-        conditions = [] if product_id is None else [Product.id == product_id]
+        conditions = []
+        if mode == "ids":
+            conditions.append(Product.id.in_(product_id))
+        elif product_id is not None:
+            conditions.append(Product.id == product_id)
         if active is not None:
             conditions.append(Product.active == active)
         if kind is not None:
@@ -215,6 +244,9 @@ def _shape_queries(shape: tuple) -> tuple:
                     contains(Product.code_text, pattern) & _own_code(category_id, pattern)
                 )
             conditions.append(found)
+        if mode == "ids":  # by key: the supplier's listing index would walk its whole list
+            supplier = equals_not_indexed(Product.supplier, supplier_id)
+            return Product.select(*SHOWN).where(supplier, *conditions)
         if match is None:
             return Product.select(*SHOWN).where(Product.supplier == supplier_id, *conditions)
         index = index_model("product")

@@ -535,7 +535,8 @@ def remove_client(actor: User, supplier: Party, relationship_id) -> None:
     with transaction(lock=supplier):
         _require(actor, supplier, "admin")
         relationship = client_of(supplier, relationship_id)
-        open_orders = relationships.open_orders_of(relationship)  # filled by ordering
+        with transaction(lock=relationship):  # an order being placed finishes first
+            open_orders = relationships.open_orders_of(relationship)
         if open_orders:
             raise DomainError(
                 _l(

@@ -289,9 +289,10 @@ def may_order(relationship: Relationship | None) -> Refusal | None:
 
 def open_orders_of(relationship: Relationship) -> int:
     """How many orders of this relationship are still open (not delivered, not cancelled):
-    a relationship with open orders cannot be removed (F13). Orders arrive with the ordering
-    work; until then there are none."""
-    return 0
+    a relationship with open orders cannot be removed (F13)."""
+    from .orders import open_orders_count  # orders.py builds on this module
+
+    return open_orders_count(relationship.id)
 
 
 def _row_id(value) -> int:

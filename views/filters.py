@@ -97,6 +97,7 @@ def register(app) -> None:
     app.jinja_env.filters.update(
         money=money,
         minor_money=lambda minor, currency: money(from_minor(minor, currency), currency),
+        minor_amount=from_minor,
         bp_percent=lambda basis_points: number(Decimal(basis_points) / 100),
         country_name=country_name,
         currency_name=currency_name,

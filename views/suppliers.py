@@ -13,7 +13,9 @@ from flask_login import current_user
 from models.base import DomainError, NotFound
 from models.buyer_catalog import catalog_for, catalog_link, priced_product, product_for
 from models.catalog_terms import conditions_for
+from models.ledger import owed_minor
 from models.messages import unread_counts
+from models.orders import cart_count
 from models.pricing import order_conditions
 from models.relationships import (
     PAYMENT_METHOD_LABELS,
@@ -27,7 +29,7 @@ from models.relationships import (
 from models.schedules import DeliverySchedule
 
 from .access import member
-from .htmx import block_for, page_or_block, redirect_to
+from .htmx import block_for, page_or_block, redirect_to, wants_block
 from .messages import thread_view
 
 bp = Blueprint("suppliers", __name__, url_prefix="/p/<int:party_id>/suppliers")
@@ -54,8 +56,36 @@ def _link_or_404(relationship_id) -> Relationship:
         abort(404)
 
 
+TAB_TEMPLATES = {"cart": "cart/_cart.html", "checkout": "cart/_checkout.html"}
+
+
+def render_tab(relationship: Relationship, status=200, tab="overview", block=None, **state):
+    """The supplier's page on one of its tabs (overview, catalog, cart, checkout, messages),
+    or one `block` of it for an htmx region."""
+    if block is not None and wants_block():
+        return page_or_block(
+            TAB_TEMPLATES[tab],
+            block,
+            status,
+            tab=tab,
+            relationship=relationship,
+            supplier=relationship.supplier,
+            **state,
+        )
+    return _render(relationship, status, tab, **state)
+
+
+def _cart_lines(relationship: Relationship) -> int:
+    """The Cart tab's badge: read with the relationship where the catalog's link read it."""
+    if relationship.status != "connected":
+        return 0
+    known = getattr(relationship, "cart_lines", None)
+    return known if known is not None else cart_count(relationship.id)
+
+
 def _render(relationship: Relationship, status=200, tab="overview", **state):
     supplier = relationship.supplier
+    connected = relationship.status == "connected"
     terms = effective_terms(relationship, supplier)
     schedule = None
     if terms.schedule_id.value:
@@ -80,6 +110,8 @@ def _render(relationship: Relationship, status=200, tab="overview", **state):
         group=group,
         refusal=may_order(relationship) if relationship.status == "connected" else None,
         payment_methods=PAYMENT_METHOD_LABELS,
+        cart_lines=_cart_lines(relationship),
+        owed=owed_minor(relationship.id) if tab == "overview" and connected else 0,
         **state,
     )
 

@@ -9,6 +9,10 @@
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
+  // A "Print" button (an order): the browser's print dialog, with the print stylesheet.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {

@@ -1,0 +1,549 @@
+"""Ordering (issue 10): the cart, quick order, checkout with its checks, orders on both sides
+with their status flow, and the on-account ledger the credit limit reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from models.addresses import Address, DeliveryPoint
+from models.catalog import create_product
+from models.ledger import AccountEntry, owed_minor, record_entry
+from models.orders import CartLine, Order, OrderEvent, OrderLine
+from models.price_lists import CategoryCode
+from models.relationships import CustomerCategory, Relationship
+from tests import factories
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def shop(app):
+    supplier = factories.make_party(
+        display_name="Brouwer", language="en", country="NL", phone="+31 20 123 4567"
+    )
+    admin = factories.make_member(supplier, "admin")
+    staff = factories.make_member(supplier, "employee")
+    coffee = create_product(admin, supplier, sku="COF-1", name_en="Coffee", list_price=10)
+    tea = create_product(admin, supplier, sku="TEA-1", name_en="Tea", list_price=4)
+    customer = factories.make_party(display_name="Kantoor", country="NL")
+    buyer = factories.make_member(customer, "employee")
+    boss = factories.make_member(customer, "supervisor")
+    home = Address.create(
+        party=customer,
+        kind="delivery",
+        street="Damrak 1",
+        postal_code="1012 LG",
+        city="Amsterdam",
+        country="NL",
+        is_default=True,
+    )
+    dock = DeliveryPoint.create(address=home, name="Dock 3")
+    link = Relationship.create(supplier=supplier, customer=customer, status="connected")
+    return {
+        "supplier": supplier,
+        "admin": admin,
+        "staff": staff,
+        "coffee": coffee,
+        "tea": tea,
+        "customer": customer,
+        "buyer": buyer,
+        "boss": boss,
+        "home": home,
+        "dock": dock,
+        "link": link,
+    }
+
+
+def base(shop):
+    return f"/p/{shop['customer'].id}/suppliers/{shop['link'].id}"
+
+
+def add(client, shop, product, quantity="1", **headers):
+    return client.post(
+        f"{base(shop)}/cart/add",
+        data={"product_id": product.id, "quantity": quantity},
+        headers=headers,
+    )
+
+
+def checkout(client, shop, **values):
+    page = client.get(f"{base(shop)}/checkout")
+    assert page.status_code == 200
+    key = re.search(r'name="key" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    data = {"key": key, **values}
+    return client.post(f"{base(shop)}/checkout", data=data), key
+
+
+# --- cart ---------------------------------------------------------------------------------
+
+
+def test_a_buyer_adds_from_the_catalog_and_reads_the_cart_at_todays_prices(client, login, shop):
+    login(shop["buyer"])
+    assert add(client, shop, shop["coffee"], "3").status_code == 303
+    response = add(client, shop, shop["coffee"], "2", **{"HX-Request": "true"})
+    assert response.status_code == 200 and "Added." in text_of(response)
+    assert 'id="cart-count"' in response.get_data(as_text=True)  # the tab's count, out of band
+    line = CartLine.get()
+    assert line.quantity == 5 and line.seen_unit_minor == 1000
+    cart = text_of(client.get(f"{base(shop)}/cart"))
+    assert "Coffee" in cart and "€50.00" in cart and "Total to pay €60.50" in cart
+
+
+def test_the_cart_is_the_companys_across_its_buyers(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["tea"], "2")
+    client.post("/signout")
+    login(shop["boss"])
+    assert "Tea" in text_of(client.get(f"{base(shop)}/cart"))
+
+
+def test_quantities_are_changed_in_place_and_bad_ones_refused(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    line = CartLine.get()
+    url = f"{base(shop)}/cart/lines/{line.id}"
+    for bad in ("0", "-1", "1000000000000", "abc", ""):
+        response = client.post(url, data={"quantity": bad})
+        assert response.status_code == 422, bad
+        assert 'class="error"' in response.get_data(as_text=True)
+    assert CartLine.get().quantity == 1  # nothing written
+    response = client.post(url, data={"quantity": "4"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    assert CartLine.get().quantity == 4
+    assert client.post(f"{url}/remove").status_code == 303
+    assert CartLine.select().count() == 0
+
+
+def test_adding_refuses_bad_quantities_and_other_suppliers_products(client, login, shop):
+    login(shop["buyer"])
+    for bad in ("0", "-3", "10" * 7, "abc"):
+        assert add(client, shop, shop["coffee"], bad, **{"HX-Request": "true"}).status_code == 422
+    other = factories.make_party(display_name="Other")
+    theirs = create_product(
+        factories.make_member(other, "admin"), other, sku="X-1", list_price=1, name_en="X", name_nl="X"
+    )
+    assert add(client, shop, theirs).status_code == 404
+    assert CartLine.select().count() == 0
+
+
+def test_a_line_whose_price_changed_says_so(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"], "2")
+    shop["coffee"].list_price_minor = 1200
+    shop["coffee"].save()
+    page = text_of(client.get(f"{base(shop)}/cart"))
+    assert "was €10.00" in page and "€12.00" in page
+    client.post(f"{base(shop)}/cart/accept-prices")
+    assert "was €10.00" not in text_of(client.get(f"{base(shop)}/cart"))
+
+
+def test_another_companys_cart_line_is_404(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    line = CartLine.get()
+    stranger_party = factories.make_party()
+    stranger = factories.make_member(stranger_party, "admin")
+    Relationship.create(supplier=shop["supplier"], customer=stranger_party, status="connected")
+    client.post("/signout")
+    login(stranger)
+    own = Relationship.get(Relationship.customer == stranger_party)
+    url = f"/p/{stranger_party.id}/suppliers/{own.id}/cart/lines/{line.id}"
+    assert client.post(url, data={"quantity": "9"}).status_code == 404
+    assert client.post(f"{url}/remove").status_code == 404
+    assert CartLine.get().quantity == 1
+
+
+# --- quick order ----------------------------------------------------------------------------
+
+
+def test_quick_order_takes_skus_and_own_codes_and_lists_the_lines_it_cannot_match(
+    client, login, shop
+):
+    category = CustomerCategory.create(supplier=shop["supplier"], name="Offices", code="OFF")
+    CategoryCode.create(
+        category=category, product=shop["tea"], code="MY-TEA", code_key="my-tea", search_key="my-tea"
+    )
+    shop["link"].category = category
+    shop["link"].save()
+    login(shop["buyer"])
+    text = "COF-1 2\nmy-tea\t3\n\nNOPE 1\ncof-1;1\nTEA-1 abc\n"
+    response = client.post(f"{base(shop)}/cart/quick", data={"lines": text})
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "3 lines added to your cart." in page
+    assert "Line 4: NOPE — No product has this code." in page
+    assert "Line 6: TEA-1 — Enter a whole number, such as 3." in page
+    quantities = {line.product_id: line.quantity for line in CartLine.select()}
+    assert quantities == {shop["coffee"].id: 3, shop["tea"].id: 3}
+
+
+def test_a_scan_is_one_code_and_enter(client, login, shop):
+    login(shop["buyer"])
+    for _ in range(3):
+        response = client.post(
+            f"{base(shop)}/cart/quick", data={"code": "TEA-1"}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert "autofocus" in response.get_data(as_text=True)  # the field takes the next scan
+    assert CartLine.get().quantity == 3
+
+
+def test_a_code_of_two_products_is_ambiguous(client, login, shop):
+    category = CustomerCategory.create(supplier=shop["supplier"], name="Offices", code="OFF")
+    CategoryCode.create(
+        category=category, product=shop["tea"], code="COF-1", code_key="cof-1", search_key="cof-1"
+    )
+    shop["link"].category = category
+    shop["link"].save()
+    login(shop["buyer"])
+    response = client.post(f"{base(shop)}/cart/quick", data={"lines": "COF-1 1"})
+    assert response.status_code == 422
+    assert "more than one product" in text_of(response)
+    assert CartLine.select().count() == 0
+
+
+def test_a_huge_paste_is_refused_without_writing(client, login, shop):
+    login(shop["buyer"])
+    response = client.post(f"{base(shop)}/cart/quick", data={"lines": "COF-1 1\n" * 40_000})
+    assert response.status_code in (413, 422)
+    assert CartLine.select().count() == 0
+
+
+def test_a_csv_file_goes_into_the_cart(client, login, shop):
+    import io
+
+    login(shop["buyer"])
+    data = {"file": (io.BytesIO(b"code;quantity\nCOF-1;2\nTEA-1;1\n"), "order.csv")}
+    response = client.post(
+        f"{base(shop)}/cart/quick", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 200
+    assert CartLine.select().count() == 2
+
+
+# --- checkout and its checks -----------------------------------------------------------------
+
+
+def test_checkout_places_one_order_with_its_lines_and_empties_the_cart(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"], "2")
+    add(client, shop, shop["tea"], "1")
+    page = text_of(client.get(f"{base(shop)}/checkout"))
+    assert "Damrak 1" in page and "Dock 3" in page and "On delivery" in page
+    response, key = checkout(
+        client,
+        shop,
+        delivery_address=shop["home"].id,
+        delivery_point=shop["dock"].id,
+        po_reference="PO-77",
+    )
+    assert response.status_code == 303
+    order = Order.get()
+    assert (order.status, order.subtotal_minor, order.vat_minor, order.total_minor) == (
+        "placed",
+        2400,
+        504,
+        2904,
+    )
+    assert order.delivery_point_text == "Dock 3" and order.po_reference == "PO-77"
+    assert OrderLine.select().count() == 2 and CartLine.select().count() == 0
+    assert OrderEvent.get().status == "placed"
+    # the same form again (a double click, a retried request): the same order, no second one
+    again = client.post(f"{base(shop)}/checkout", data={"key": key})
+    assert again.status_code == 303 and Order.select().count() == 1
+    detail = text_of(client.get(response.headers["Location"]))
+    assert "PO-77" in detail and "Coffee" in detail and "€29.04" in detail
+
+
+def test_an_email_tells_the_buyer_the_order_is_placed(app, client, login, shop, tmp_path):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    checkout(client, shop)
+    mails = list((tmp_path / "outbox").glob("*.eml"))
+    assert mails and "is placed" in mails[-1].read_text()
+
+
+def test_below_the_minimum_order_value_is_refused_naming_the_amounts(client, login, shop):
+    shop["link"].min_order_minor = 5000
+    shop["link"].save()
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"], "2")
+    response, _key = checkout(client, shop)
+    assert response.status_code == 422
+    assert (
+        "The minimum order value is €50.00; this order comes to €20.00. Add €30.00 more."
+        in text_of(response)
+    )
+    assert Order.select().count() == 0 and CartLine.select().count() == 1
+
+
+def test_the_credit_limit_reads_the_ledger(client, login, shop):
+    shop["link"].payment_method = "on_account"
+    shop["link"].credit_limit_minor = 5000
+    shop["link"].save()
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"], "3")  # 36.30 incl. VAT
+    response, _key = checkout(client, shop)
+    assert response.status_code == 303
+    assert owed_minor(shop["link"].id) == 3630
+    add(client, shop, shop["coffee"], "2")  # 24.20: 60.50 > 50.00
+    response, _key = checkout(client, shop)
+    assert response.status_code == 422
+    assert (
+        "This order exceeds your credit limit: limit €50.00, owed €36.30, this order €24.20, "
+        "available €13.70." in text_of(response)
+    )
+    # a payment recorded by the supplier makes room
+    record_entry(shop["admin"], shop["link"], "payment", "30", dt.date.today(), "Bank 1")
+    response, _key = checkout(client, shop)
+    assert response.status_code == 303
+    assert owed_minor(shop["link"].id) == 3630 - 3000 + 2420
+
+
+def test_do_not_sell_lets_the_buyer_browse_but_not_order(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    shop["link"].delinquency = "do_not_sell"
+    shop["link"].save()
+    assert client.get(f"{base(shop)}/catalog").status_code == 200
+    response, _key = checkout(client, shop)
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Please contact the supplier" in page and "+31 20 123 4567" in page
+    assert Order.select().count() == 0
+    assert add(client, shop, shop["tea"]).status_code == 303  # the cart may still be kept
+
+
+def test_an_inactive_relationship_cannot_order(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    shop["link"].active = False
+    shop["link"].save()
+    response, _key = checkout(client, shop)
+    assert response.status_code == 422 and "paused your account" in text_of(response)
+    assert Order.select().count() == 0
+
+
+def test_a_price_changed_since_the_checkout_was_opened_is_not_placed_unseen(client, login, shop):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    page = client.get(f"{base(shop)}/checkout").get_data(as_text=True)
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    seen = re.search(r'name="seen_total" value="([^"]+)"', page).group(1)
+    shop["coffee"].list_price_minor = 1100
+    shop["coffee"].save()
+    response = client.post(f"{base(shop)}/checkout", data={"key": key, "seen_total": seen})
+    assert response.status_code == 409 and "Prices changed" in text_of(response)
+    # a tampered price field is never believed: the order is placed at the engine's price
+    response = client.post(f"{base(shop)}/checkout", data={"key": key, "seen_total": ""})
+    assert response.status_code == 303 and Order.get().subtotal_minor == 1100
+
+
+def test_another_partys_address_or_point_is_404(client, login, shop):
+    other = factories.make_party()
+    theirs = Address.create(
+        party=other, kind="delivery", street="X 1", postal_code="1000 AA", city="A", country="NL"
+    )
+    their_point = DeliveryPoint.create(address=theirs, name="Back door")
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    response, _key = checkout(client, shop, delivery_address=theirs.id)
+    assert response.status_code == 404
+    response, _key = checkout(client, shop, delivery_point=their_point.id)
+    assert response.status_code == 404
+    assert Order.select().count() == 0
+
+
+def test_a_delivery_date_outside_the_schedule_is_refused(client, login, shop):
+    from models.schedules import create_schedule
+
+    from models.schedules import TimeFrame
+
+    schedule = create_schedule(
+        shop["admin"],
+        shop["supplier"],
+        name="Weekdays",
+        working_days=[1, 2, 3, 4, 5],
+        cutoff=None,
+        lead_days=1,
+    )
+    TimeFrame.create(schedule=schedule, weekdays=0b11111, start="08:00", end="12:00")
+    shop["link"].schedule = schedule
+    shop["link"].save()
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    page = client.get(f"{base(shop)}/checkout").get_data(as_text=True)
+    slots = re.findall(r'<option value="(\d{4}-\d\d-\d\d\|[^"]+)"', page)
+    assert len(slots) > 2
+    response, _key = checkout(client, shop, slot="2001-01-01|08:00|12:00")
+    assert response.status_code == 422 and "not available" in text_of(response)
+    response, _key = checkout(client, shop, slot=slots[2])  # a later slot
+    assert response.status_code == 303
+    order = Order.get()
+    assert order.delivery_date.isoformat() == slots[2][:10] and order.frame_start == "08:00"
+
+
+def test_a_supervisor_adds_a_delivery_address_at_checkout_an_employee_cannot(
+    client, login, shop
+):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    new = {
+        "delivery_address": "new",
+        "new_street": "Kade 5",
+        "new_postal_code": "3011AA",
+        "new_city": "Rotterdam",
+        "new_country": "NL",
+    }
+    response, _key = checkout(client, shop, **new)
+    assert response.status_code == 422 and Order.select().count() == 0
+    client.post("/signout")
+    login(shop["boss"])
+    response, _key = checkout(client, shop, **{**new, "new_street": ""})
+    assert response.status_code == 422 and "Enter the street and number." in text_of(response)
+    assert Address.select().where(Address.city == "Rotterdam").count() == 0
+    response, _key = checkout(client, shop, **new)
+    assert response.status_code == 303
+    assert "Kade 5" in Order.get().delivery_address_text
+
+
+# --- orders on both sides ------------------------------------------------------------------
+
+
+def placed(client, login, shop, quantity="1"):
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"], quantity)
+    response, _key = checkout(client, shop)
+    assert response.status_code == 303
+    client.post("/signout")
+    return Order.select().order_by(Order.id.desc()).first()
+
+
+def test_the_supplier_confirms_ships_and_delivers_and_the_buyer_sees_it(client, login, shop):
+    order = placed(client, login, shop)
+    login(shop["staff"])
+    sales = f"/p/{shop['supplier'].id}/sales"
+    assert "Kantoor" in text_of(client.get(f"{sales}/"))
+    for action in ("confirm", "ship", "deliver"):
+        assert client.post(f"{sales}/{order.id}/{action}").status_code == 303
+    assert Order.get_by_id(order.id).status == "delivered"
+    assert [e.status for e in OrderEvent.select().order_by(OrderEvent.id)] == [
+        "placed",
+        "confirmed",
+        "shipped",
+        "delivered",
+    ]
+    # an illegal transition is refused
+    assert client.post(f"{sales}/{order.id}/ship").status_code == 409
+    client.post("/signout")
+    login(shop["buyer"])
+    page = text_of(client.get(f"/p/{shop['customer'].id}/orders/{order.id}"))
+    assert "Delivered" in page and "Shipped" in page
+
+
+def test_every_illegal_transition_is_refused(client, login, shop):
+    order = placed(client, login, shop)
+    login(shop["admin"])
+    sales = f"/p/{shop['supplier'].id}/sales/{order.id}"
+    assert client.post(f"{sales}/ship").status_code == 409
+    assert client.post(f"{sales}/deliver").status_code == 409
+    client.post(f"{sales}/cancel", data={"reason": "Out of stock"})
+    for action in ("confirm", "ship", "deliver", "cancel", "reject"):
+        response = client.post(f"{sales}/{action}", data={"reason": "x"})
+        assert response.status_code == 409, action
+    assert Order.get_by_id(order.id).status == "cancelled"
+
+
+def test_cancelling_needs_a_supervisor_and_a_reason_and_gives_the_credit_back(
+    client, login, shop
+):
+    shop["link"].payment_method = "on_account"
+    shop["link"].save()
+    order = placed(client, login, shop, "2")
+    assert owed_minor(shop["link"].id) == 2420
+    sales = f"/p/{shop['supplier'].id}/sales/{order.id}"
+    login(shop["staff"])
+    assert client.post(f"{sales}/cancel", data={"reason": "x"}).status_code == 403
+    client.post("/signout")
+    login(shop["admin"])
+    assert client.post(f"{sales}/cancel", data={"reason": ""}).status_code == 422
+    assert client.post(f"{sales}/cancel", data={"reason": "Out of stock"}).status_code == 303
+    assert owed_minor(shop["link"].id) == 0
+    assert [e.kind for e in AccountEntry.select().order_by(AccountEntry.id)] == [
+        "order",
+        "cancellation",
+    ]
+
+
+def test_orders_are_scoped_to_their_parties(client, login, shop):
+    order = placed(client, login, shop)
+    other = factories.make_party()
+    login(factories.make_member(other, "admin"))
+    assert client.get(f"/p/{other.id}/orders/{order.id}").status_code == 404
+    assert client.get(f"/p/{other.id}/sales/{order.id}").status_code == 404
+    assert client.post(f"/p/{other.id}/sales/{order.id}/confirm").status_code == 404
+    assert client.post(f"/p/{other.id}/orders/{order.id}/reorder").status_code == 404
+    assert Order.get_by_id(order.id).status == "placed"
+
+
+def test_lists_filter_by_status_and_search_by_number_and_reference(client, login, shop):
+    first = placed(client, login, shop)
+    login(shop["buyer"])
+    add(client, shop, shop["tea"])
+    checkout(client, shop, po_reference="Q-4711")
+    buyer_list = f"/p/{shop['customer'].id}/orders/"
+    assert "Q-4711" in text_of(client.get(f"{buyer_list}?q=q-4711"))
+    found = text_of(client.get(f"{buyer_list}?q={first.number}"))
+    assert first.number in found and "Q-4711" not in found
+    response = client.get(f"{buyer_list}?status=delivered", headers={"HX-Request": "true"})
+    assert "No orders match." in text_of(response) and "<html" not in response.get_data(
+        as_text=True
+    )
+
+
+def test_reorder_puts_the_lines_back_and_names_what_is_gone(client, login, shop):
+    order = placed(client, login, shop, "4")
+    shop["coffee"].active = False
+    shop["coffee"].save()
+    login(shop["buyer"])
+    response = client.post(
+        f"/p/{shop['customer'].id}/orders/{order.id}/reorder", follow_redirects=True
+    )
+    assert "no longer available" in text_of(response) and "COF-1" in text_of(response)
+    shop["coffee"].active = True
+    shop["coffee"].save()
+    client.post(f"/p/{shop['customer'].id}/orders/{order.id}/reorder")
+    assert CartLine.get().quantity == 4
+
+
+def test_a_client_with_open_orders_cannot_be_removed(client, login, shop):
+    placed(client, login, shop)
+    login(shop["admin"])
+    response = client.post(
+        f"/p/{shop['supplier'].id}/clients/{shop['link'].id}/remove", follow_redirects=True
+    )
+    assert "This client has 1 open orders" in text_of(response)
+    assert Relationship.select().where(Relationship.id == shop["link"].id).exists()
+
+
+# --- the ledger -----------------------------------------------------------------------------
+
+
+def test_payments_and_corrections_are_entries_with_their_reasons(app, shop):
+    from models.base import DomainError
+
+    record_entry(shop["admin"], shop["link"], "correction", "125,50", dt.date.today(), "", "Old debt")
+    record_entry(shop["admin"], shop["link"], "payment", "100", dt.date.today(), "Bank 12")
+    assert owed_minor(shop["link"].id) == 2550
+    for kind, amount, reason in (
+        ("payment", "-5", ""),
+        ("payment", "0", ""),
+        ("payment", "abc", ""),
+        ("correction", "10", ""),
+        ("payment", "1e12", ""),
+    ):
+        with pytest.raises(DomainError):
+            record_entry(shop["admin"], shop["link"], kind, amount, dt.date.today(), "", reason)
+    assert AccountEntry.select().count() == 2

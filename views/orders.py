@@ -1,0 +1,199 @@
+"""Orders on both sides (F39): the buyer's orders with all its suppliers ("Orders") and the
+supplier's orders from all its clients ("Client orders"), each with filters, search, the
+order's detail and history; the supplier moves an order along its status flow."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models.base import DomainError, NotFound
+from models.buyer_catalog import catalog_link
+from models.order_mail import notify_status
+from models.orders import (
+    ACTION_LABELS,
+    ACTIONS,
+    STATUS_LABELS,
+    IllegalTransition,
+    OrderFilters,
+    change_status,
+    order_of,
+    orders_page,
+    reorder,
+    vat_lines_of,
+)
+from models.relationships import Relationship
+
+from .access import member
+from .htmx import page_or_block, redirect_to, wants_block
+
+bp = Blueprint("orders", __name__, url_prefix="/p/<int:party_id>/orders")
+sales = Blueprint("sales", __name__, url_prefix="/p/<int:party_id>/sales")
+
+LIST_STATUSES = ("open", "placed", "confirmed", "shipped", "delivered", "cancelled", "rejected")
+
+
+def _partners(side: str) -> list[tuple[int, str]]:
+    """(relationship id, name) of the party's suppliers or clients, for the filter."""
+    from models.parties import Party
+
+    if side == "purchases":
+        own, other = Relationship.customer, Relationship.supplier
+    else:
+        own, other = Relationship.supplier, Relationship.customer
+    rows = (
+        Relationship.select(Relationship.id, Party.display_name)
+        .join(Party, on=(other == Party.id))
+        .where(own == g.party, Relationship.status == "connected")
+        .order_by(Party.display_name)
+        .limit(200)
+        .tuples()
+    )
+    return list(rows)
+
+
+def _index(side: str, template: str, endpoint: str):
+    filters = OrderFilters.read(request.args)
+    page = orders_page(g.party, side, filters, request.args.get("page"))
+    return page_or_block(
+        template,
+        "order_rows" if wants_block() else None,
+        side=side,
+        endpoint=endpoint,
+        orders=page,
+        filters=filters,
+        partners=_partners(side) if not wants_block() else [],
+        statuses=[(s, STATUS_LABELS[s] if s != "open" else _("Open")) for s in LIST_STATUSES],
+        list_args={
+            "status": filters.status or None,
+            "with": filters.relationship_id,
+            "from": filters.date_from.isoformat() if filters.date_from else None,
+            "to": filters.date_to.isoformat() if filters.date_to else None,
+            "q": filters.search or None,
+        },
+    )
+
+
+def _show(side: str, order_id, status=200, **state):
+    try:
+        order, lines, events = order_of(g.party, side, order_id)
+    except NotFound:
+        abort(404)
+    return page_or_block(
+        "orders/show.html",
+        None,
+        status,
+        side=side,
+        order=order,
+        lines=lines,
+        events=events,
+        totals=vat_lines_of(order, lines),
+        action_labels=ACTION_LABELS,
+        actions=ACTIONS,
+        **state,
+    )
+
+
+@bp.route("/")
+@member("employee")
+def index(party_id):
+    """The orders this company placed with its suppliers, newest first."""
+    return _index("purchases", "orders/index.html", "orders.index")
+
+
+@bp.route("/<int:order_id>")
+@member("employee")
+def show(party_id, order_id):
+    """One order this company placed: lines, breakdown, delivery and history."""
+    return _show("purchases", order_id)
+
+
+@bp.route("/<int:order_id>/reorder", methods=["POST"])
+@member("employee")
+def reorder_lines(party_id, order_id):
+    """Put a past order's lines into the cart again, at today's prices."""
+    try:
+        order, _lines, _events = order_of(g.party, "purchases", order_id)
+        relationship = catalog_link(g.party, order.relationship_id)
+    except NotFound:
+        abort(404)
+    locale = get_locale()
+    try:
+        missing = reorder(
+            current_user._get_current_object(),
+            relationship,
+            order,
+            locale.language if locale else "en",
+        )
+    except DomainError as refusal:
+        flash(str(refusal), "error")
+        return redirect_to(url_for(".show", party_id=party_id, order_id=order.id))
+    if missing:
+        flash(
+            _(
+                "These products are no longer available and were left out: %(names)s.",
+                names=", ".join(f"{line.sku} {line.name}" for line in missing),
+            ),
+            "error",
+        )
+    else:
+        flash(_("The order's products are in your cart."))
+    return redirect_to(url_for("cart.show", party_id=party_id, relationship_id=relationship.id))
+
+
+@sales.route("/")
+@member("employee")
+def index_sales(party_id):
+    """The orders this company's clients placed, newest first."""
+    return _index("sales", "orders/index.html", "sales.index_sales")
+
+
+@sales.route("/<int:order_id>")
+@member("employee")
+def show_sale(party_id, order_id):
+    """One client's order, with the actions its status allows."""
+    return _show("sales", order_id)
+
+
+@sales.route("/<int:order_id>/<action>", methods=["POST"])
+@member("employee")
+def act(party_id, order_id, action):
+    """Confirm, ship, deliver, cancel or reject an order (cancel and reject: supervisors)."""
+    if action not in ACTIONS:
+        abort(404)
+    try:
+        order_of(g.party, "sales", order_id)  # another supplier's order: 404 before anything
+    except NotFound:
+        abort(404)
+    try:
+        order = change_status(
+            current_user._get_current_object(),
+            g.party,
+            order_id,
+            action,
+            g.membership.has_role,
+            request.form.get("reason", ""),
+            request.form.get("version"),
+        )
+    except PermissionError:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except IllegalTransition as refusal:
+        return _show("sales", order_id, 409, action_error=str(refusal))
+    except DomainError as refusal:
+        return _show(
+            "sales",
+            order_id,
+            422,
+            action_error=str(refusal),
+            reason_for=action,
+            reason=request.form.get("reason", ""),
+        )
+    notify_status(order)
+    flash(
+        _("Order %(number)s is now “%(status)s”.", number=order.number, status=order.status_label)
+    )
+    return redirect_to(url_for(".show_sale", party_id=party_id, order_id=order.id))
