@@ -107,13 +107,15 @@ def discounts_of(relationship: Relationship, supplier: Party, customer: Party, g
     )
 
 
-def _joined_link(side, relationship_id: int, party_id: int):
+def _joined_link(side, relationship_id: int, party_id: int, user_id: int):
     """A connected relationship with its supplier, customer, group and the customer's default
     delivery address joined, `side` (Relationship.customer or .supplier) being the party."""
     Supplier, Customer = Party.alias(), Party.alias()
     cart = Table("cart_line").alias("cart")  # models/orders.py: the badge on the Cart tab
     cart_lines = (
-        cart.select(fn.COUNT(SQL("*"))).where(cart.c.relationship_id == Relationship.id)
+        cart.select(fn.COUNT(SQL("*"))).where(
+            (cart.c.relationship_id == Relationship.id) & (cart.c.user_id == user_id)
+        )
     ).alias("cart_lines")
     return (
         Relationship.select(Relationship, Supplier, Customer, CustomerGroup, Address, cart_lines)
@@ -148,21 +150,22 @@ def _joined_link(side, relationship_id: int, party_id: int):
 
 
 # built once per process (models/prepared.py): every catalog request reads its link
-_customer_link = prepared(lambda rid, pid: _joined_link(Relationship.customer, rid, pid))
-_supplier_link = prepared(lambda rid, pid: _joined_link(Relationship.supplier, rid, pid))
+_customer_link = prepared(lambda rid, pid, uid: _joined_link(Relationship.customer, rid, pid, uid))
+_supplier_link = prepared(lambda rid, pid, uid: _joined_link(Relationship.supplier, rid, pid, uid))
 
 
-def _link(query, relationship_id, party: Party) -> Relationship | None:
-    found = query.first(_row_id(relationship_id), party.id)
+def _link(query, relationship_id, party: Party, user_id: int = 0) -> Relationship | None:
+    found = query.first(_row_id(relationship_id), party.id, int(user_id or 0))
     if found is not None:
         found.address_read = True  # the client's default delivery address came with it
     return found
 
 
-def catalog_link(customer: Party, relationship_id) -> Relationship:
+def catalog_link(customer: Party, relationship_id, user_id: int = 0) -> Relationship:
     """One of the customer's connected relationships with its supplier, itself and its group
-    joined (one query); NotFound for any other id, a pending or a declined one."""
-    found = _link(_customer_link, relationship_id, customer)
+    joined, and how many lines the buyer `user_id` has in its cart with it (one query);
+    NotFound for any other id, a pending or a declined one."""
+    found = _link(_customer_link, relationship_id, customer, user_id)
     if found is None:
         raise NotFound(_l("This supplier does not exist."))
     return found

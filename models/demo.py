@@ -200,6 +200,7 @@ def load_demo() -> dict[str, Party]:
             catalog_demo,
             company,
             invitations,
+            orders_demo,
             relationships_demo,
             schedules_demo,
         )
@@ -212,6 +213,7 @@ def load_demo() -> dict[str, Party]:
             invitations,
             relationships_demo,
             catalog_demo,
+            orders_demo,
         )
         for area in areas:
             add_demo = getattr(area, "add_demo", None)

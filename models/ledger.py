@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import (
+    JOIN,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
 
 from . import audit, imports
 from .base import BaseModel, DomainError, from_minor, retrying, transaction, utcnow
@@ -80,7 +89,7 @@ def entries_of(relationship: Relationship, limit: int = 50) -> list[AccountEntry
     """The client's ledger, newest first."""
     return list(
         AccountEntry.select(AccountEntry, User)
-        .join(User, join_type="LEFT OUTER", on=(AccountEntry.actor == User.id))
+        .join(User, JOIN.LEFT_OUTER, on=(AccountEntry.actor == User.id))
         .where(AccountEntry.relationship == relationship)
         .order_by(AccountEntry.entry_date.desc(), AccountEntry.id.desc())
         .limit(limit)

@@ -104,10 +104,13 @@ ACTION_LABELS = {
 
 
 class CartLine(BaseModel):
-    """A product in a client's cart with one supplier (one cart per relationship, shared by
-    the client's buyers and kept across sessions and devices)."""
+    """A product in a buyer's cart with one supplier: each buyer of the client has a cart per
+    supplier, kept across sessions and devices (so that two buyers of one company order
+    what each of them chose, and check out at the same time against its one credit
+    limit)."""
 
     relationship = ForeignKeyField(Relationship, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
     product = ForeignKeyField(Product, backref="+", on_delete="CASCADE")
     quantity = IntegerField()
     seen_unit_minor = IntegerField(null=True)
@@ -303,23 +306,29 @@ class Cart:
         return len(self.items)
 
 
-def _lines_of(relationship: Relationship) -> list[CartLine]:
+def _lines_of(relationship: Relationship, user: User) -> list[CartLine]:
     return list(
         CartLine.select()
-        .where(CartLine.relationship == relationship)
+        .where(CartLine.relationship == relationship, CartLine.user == user)
         .order_by(CartLine.created_at, CartLine.id)
     )
 
 
-def cart_count(relationship_id: int) -> int:
-    """How many lines the cart holds (the badge)."""
-    return CartLine.select().where(CartLine.relationship == relationship_id).count()
+def cart_count(relationship_id: int, user_id: int) -> int:
+    """How many lines the buyer's cart holds (the badge)."""
+    return (
+        CartLine.select()
+        .where(CartLine.relationship == relationship_id, CartLine.user == user_id)
+        .count()
+    )
 
 
-def cart_of(relationship: Relationship, language: str, address: Address | None = None) -> Cart:
-    """The client's cart with this supplier, every line priced now for its quantity (and, at
+def cart_of(
+    relationship: Relationship, user: User, language: str, address: Address | None = None
+) -> Cart:
+    """The buyer's cart with this supplier, every line priced now for its quantity (and, at
     checkout, for the chosen delivery address's tax rule)."""
-    lines = _lines_of(relationship)
+    lines = _lines_of(relationship, user)
     quantities = {line.product_id: line.quantity for line in lines}
     priced, decision = (
         priced_by_id(relationship, quantities, language, address) if lines else ({}, None)
@@ -374,19 +383,22 @@ def add_to_cart(
         raise NotFound(_l("This product does not exist.")) from None
     with transaction(lock=relationship):
         line = CartLine.get_or_none(
-            CartLine.relationship == relationship, CartLine.product == product_id
+            CartLine.relationship == relationship,
+            CartLine.user == actor,
+            CartLine.product == product_id,
         )
         total = quantity + (line.quantity if line else 0)
         if total > MAX_QUANTITY:
             raise DomainError(_l("The quantity is at most %(max)s."), "quantity", max=MAX_QUANTITY)
         unit = _visible_unit(relationship, product_id, total, language)
         if line is None:
-            if cart_count(relationship.id) >= MAX_CART_LINES:
+            if cart_count(relationship.id, actor.id) >= MAX_CART_LINES:
                 raise DomainError(
                     _l("A cart holds at most %(max)s lines."), "quantity", max=MAX_CART_LINES
                 )
             return CartLine.create(
                 relationship=relationship,
+                user=actor,
                 product=product_id,
                 quantity=total,
                 seen_unit_minor=unit,
@@ -397,12 +409,14 @@ def add_to_cart(
         return line
 
 
-def _cart_line(relationship: Relationship, line_id) -> CartLine:
+def _cart_line(relationship: Relationship, user: User, line_id) -> CartLine:
     try:
         line_id = int(line_id)
     except (TypeError, ValueError):
         raise NotFound(_l("This cart line does not exist.")) from None
-    line = CartLine.get_or_none(CartLine.id == line_id, CartLine.relationship == relationship)
+    line = CartLine.get_or_none(
+        CartLine.id == line_id, CartLine.relationship == relationship, CartLine.user == user
+    )
     if line is None:
         raise NotFound(_l("This cart line does not exist."))
     return line
@@ -415,7 +429,7 @@ def set_quantity(
     """Change a cart line's quantity; the buyer then reads (and has seen) its new price."""
     quantity = parse_quantity(quantity)
     with transaction(lock=relationship):
-        line = _cart_line(relationship, line_id)
+        line = _cart_line(relationship, actor, line_id)
         try:
             unit = _visible_unit(relationship, line.product_id, quantity, language)
         except NotFound:
@@ -429,12 +443,12 @@ def set_quantity(
 def remove_line(actor: User, relationship: Relationship, line_id) -> None:
     """Take a line out of the cart."""
     with transaction(lock=relationship):
-        _cart_line(relationship, line_id).delete_instance()
+        _cart_line(relationship, actor, line_id).delete_instance()
 
 
-def accept_prices(relationship: Relationship, language: str) -> None:
+def accept_prices(actor: User, relationship: Relationship, language: str) -> None:
     """The buyer has read the changed prices: they are the ones seen from now on."""
-    cart = cart_of(relationship, language)
+    cart = cart_of(relationship, actor, language)
     with transaction(lock=relationship):
         for item in cart.items:
             if item.price_changed:
@@ -574,7 +588,7 @@ def quick_order(
     if not wanted:
         return result
     with transaction(lock=relationship):
-        existing = {line.product_id: line for line in _lines_of(relationship)}
+        existing = {line.product_id: line for line in _lines_of(relationship, actor)}
         quantities = {
             pid: q + (existing[pid].quantity if pid in existing else 0) for pid, q in wanted.items()
         }
@@ -608,6 +622,7 @@ def quick_order(
                 rows.append(
                     {
                         "relationship": relationship.id,
+                        "user": actor.id,
                         "product": pid,
                         "quantity": total,
                         "seen_unit_minor": unit,
@@ -810,7 +825,7 @@ def place_order(
         current.group = relationship.group if relationship.group_id else None
         _check_orderable(current)
         address, point = _delivery_of(actor, customer, values, can_add_address)
-        cart = cart_of(current, language, address)
+        cart = cart_of(current, actor, language, address)
         if not cart.items:
             raise OrderRefused("empty", _l("Your cart is empty."))
         if cart.unavailable:
@@ -925,7 +940,7 @@ def place_order(
                 reference=order.number,
                 actor=actor,
             )
-        CartLine.delete().where(CartLine.relationship == current).execute()
+        CartLine.delete().where(CartLine.relationship == current, CartLine.user == actor).execute()
     return PlacedOrder(order, False)
 
 
@@ -1249,7 +1264,9 @@ def _add_products(actor: User, relationship: Relationship, lines: list[QuickLine
     with transaction(lock=relationship):
         for line in lines:
             existing = CartLine.get_or_none(
-                CartLine.relationship == relationship, CartLine.product == line.product_id
+                CartLine.relationship == relationship,
+                CartLine.user == actor,
+                CartLine.product == line.product_id,
             )
             total = min(MAX_QUANTITY, line.quantity + (existing.quantity if existing else 0))
             unit = _visible_unit(relationship, line.product_id, total, language)
@@ -1259,6 +1276,7 @@ def _add_products(actor: User, relationship: Relationship, lines: list[QuickLine
             else:
                 CartLine.create(
                     relationship=relationship,
+                    user=actor,
                     product=line.product_id,
                     quantity=total,
                     seen_unit_minor=unit,
@@ -1278,3 +1296,23 @@ def client_order_stats(relationship_id: int) -> tuple[int, int]:
         .first()
     )
     return int(row[0] or 0), int(row[1] or 0)
+
+
+def client_orders(relationship: Relationship, with_items: bool = False, limit: int = 50):
+    """The client's latest orders (newest first) and, with items, their lines by order id
+    (two queries)."""
+    orders = list(
+        Order.select()
+        .where(Order.relationship == relationship)
+        .order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(limit)
+    )
+    lines: dict[int, list[OrderLine]] = {}
+    if with_items and orders:
+        for line in (
+            OrderLine.select()
+            .where(OrderLine.order.in_([o.id for o in orders]))
+            .order_by(OrderLine.order, OrderLine.position)
+        ):
+            lines.setdefault(line.order_id, []).append(line)
+    return orders, lines

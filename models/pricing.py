@@ -271,7 +271,11 @@ def quote(
     net_line = whole(net_unit * quantity)
     vat_line = vat_of(net_line, vat_rate)
     steps.append(
-        Step("vat", vat_label or _l("VAT %(rate)s %%", rate=Number(vat_rate)), Decimal(vat_line))
+        Step(
+            "vat",
+            vat_label if vat_label is not None else _l("VAT %(rate)s %%", rate=Number(vat_rate)),
+            Decimal(vat_line),
+        )
     )
     return Quote(
         quantity=quantity,

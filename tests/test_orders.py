@@ -91,11 +91,14 @@ def test_a_buyer_adds_from_the_catalog_and_reads_the_cart_at_todays_prices(clien
     assert "Coffee" in cart and "€50.00" in cart and "Total to pay €60.50" in cart
 
 
-def test_the_cart_is_the_companys_across_its_buyers(client, login, shop):
+def test_each_buyer_has_their_own_cart_kept_across_sessions(client, login, shop):
     login(shop["buyer"])
     add(client, shop, shop["tea"], "2")
     client.post("/signout")
     login(shop["boss"])
+    assert "Your cart is empty." in text_of(client.get(f"{base(shop)}/cart"))
+    client.post("/signout")
+    login(shop["buyer"])  # a new session (another device): the cart is still there
     assert "Tea" in text_of(client.get(f"{base(shop)}/cart"))
 
 
@@ -122,7 +125,12 @@ def test_adding_refuses_bad_quantities_and_other_suppliers_products(client, logi
         assert add(client, shop, shop["coffee"], bad, **{"HX-Request": "true"}).status_code == 422
     other = factories.make_party(display_name="Other")
     theirs = create_product(
-        factories.make_member(other, "admin"), other, sku="X-1", list_price=1, name_en="X", name_nl="X"
+        factories.make_member(other, "admin"),
+        other,
+        sku="X-1",
+        list_price=1,
+        name_en="X",
+        name_nl="X",
     )
     assert add(client, shop, theirs).status_code == 404
     assert CartLine.select().count() == 0
@@ -139,10 +147,16 @@ def test_a_line_whose_price_changed_says_so(client, login, shop):
     assert "was €10.00" not in text_of(client.get(f"{base(shop)}/cart"))
 
 
-def test_another_companys_cart_line_is_404(client, login, shop):
+def test_another_buyers_or_companys_cart_line_is_404(client, login, shop):
     login(shop["buyer"])
     add(client, shop, shop["coffee"])
     line = CartLine.get()
+    client.post("/signout")
+    login(shop["boss"])  # a colleague does not change the buyer's cart
+    assert (
+        client.post(f"{base(shop)}/cart/lines/{line.id}", data={"quantity": "9"}).status_code == 404
+    )
+    client.post("/signout")
     stranger_party = factories.make_party()
     stranger = factories.make_member(stranger_party, "admin")
     Relationship.create(supplier=shop["supplier"], customer=stranger_party, status="connected")
@@ -163,7 +177,11 @@ def test_quick_order_takes_skus_and_own_codes_and_lists_the_lines_it_cannot_matc
 ):
     category = CustomerCategory.create(supplier=shop["supplier"], name="Offices", code="OFF")
     CategoryCode.create(
-        category=category, product=shop["tea"], code="MY-TEA", code_key="my-tea", search_key="my-tea"
+        category=category,
+        product=shop["tea"],
+        code="MY-TEA",
+        code_key="my-tea",
+        search_key="my-tea",
     )
     shop["link"].category = category
     shop["link"].save()
@@ -357,9 +375,7 @@ def test_another_partys_address_or_point_is_404(client, login, shop):
 
 
 def test_a_delivery_date_outside_the_schedule_is_refused(client, login, shop):
-    from models.schedules import create_schedule
-
-    from models.schedules import TimeFrame
+    from models.schedules import TimeFrame, create_schedule
 
     schedule = create_schedule(
         shop["admin"],
@@ -385,9 +401,7 @@ def test_a_delivery_date_outside_the_schedule_is_refused(client, login, shop):
     assert order.delivery_date.isoformat() == slots[2][:10] and order.frame_start == "08:00"
 
 
-def test_a_supervisor_adds_a_delivery_address_at_checkout_an_employee_cannot(
-    client, login, shop
-):
+def test_a_supervisor_adds_a_delivery_address_at_checkout_an_employee_cannot(client, login, shop):
     login(shop["buyer"])
     add(client, shop, shop["coffee"])
     new = {
@@ -401,6 +415,7 @@ def test_a_supervisor_adds_a_delivery_address_at_checkout_an_employee_cannot(
     assert response.status_code == 422 and Order.select().count() == 0
     client.post("/signout")
     login(shop["boss"])
+    add(client, shop, shop["coffee"])
     response, _key = checkout(client, shop, **{**new, "new_street": ""})
     assert response.status_code == 422 and "Enter the street and number." in text_of(response)
     assert Address.select().where(Address.city == "Rotterdam").count() == 0
@@ -456,9 +471,7 @@ def test_every_illegal_transition_is_refused(client, login, shop):
     assert Order.get_by_id(order.id).status == "cancelled"
 
 
-def test_cancelling_needs_a_supervisor_and_a_reason_and_gives_the_credit_back(
-    client, login, shop
-):
+def test_cancelling_needs_a_supervisor_and_a_reason_and_gives_the_credit_back(client, login, shop):
     shop["link"].payment_method = "on_account"
     shop["link"].save()
     order = placed(client, login, shop, "2")
@@ -534,7 +547,9 @@ def test_a_client_with_open_orders_cannot_be_removed(client, login, shop):
 def test_payments_and_corrections_are_entries_with_their_reasons(app, shop):
     from models.base import DomainError
 
-    record_entry(shop["admin"], shop["link"], "correction", "125,50", dt.date.today(), "", "Old debt")
+    record_entry(
+        shop["admin"], shop["link"], "correction", "125,50", dt.date.today(), "", "Old debt"
+    )
     record_entry(shop["admin"], shop["link"], "payment", "100", dt.date.today(), "Bank 12")
     assert owed_minor(shop["link"].id) == 2550
     for kind, amount, reason in (
@@ -547,3 +562,35 @@ def test_payments_and_corrections_are_entries_with_their_reasons(app, shop):
         with pytest.raises(DomainError):
             record_entry(shop["admin"], shop["link"], kind, amount, dt.date.today(), "", reason)
     assert AccountEntry.select().count() == 2
+
+
+def test_the_client_page_shows_its_orders_with_items_and_its_account(client, login, shop):
+    shop["link"].payment_method = "on_account"
+    shop["link"].credit_limit_minor = 10000
+    shop["link"].save()
+    placed(client, login, shop, "2")
+    placed(client, login, shop, "4")
+    login(shop["admin"])
+    url = f"/p/{shop['supplier'].id}/clients/{shop['link'].id}"
+    page = text_of(client.get(f"{url}/orders"))
+    assert "Orders placed 2" in page and "Average order size €36.30" in page
+    assert "2 × COF-1 Coffee" not in page
+    assert "2 × COF-1 Coffee" in text_of(client.get(f"{url}/orders?items=1"))
+    account = text_of(client.get(f"{url}/account"))
+    assert "Owed on account €72.60" in account and "Available credit €27.40" in account
+    today = dt.date.today().isoformat()
+    bad = client.post(
+        f"{url}/account",
+        data={"kind": "correction", "amount": "5", "entry_date": today, "reason": ""},
+    )
+    assert bad.status_code == 422 and "Say why the balance is corrected." in text_of(bad)
+    good = client.post(
+        f"{url}/account",
+        data={"kind": "payment", "amount": "50,00", "entry_date": today, "reference": "B-9"},
+    )
+    assert good.status_code == 303 and owed_minor(shop["link"].id) == 2260
+    client.post("/signout")
+    login(shop["staff"])  # employees read the account but record nothing
+    assert client.get(f"{url}/account").status_code == 200
+    assert client.post(f"{url}/account", data={"kind": "payment", "amount": "1"}).status_code == 403
+    assert AccountEntry.select().where(AccountEntry.kind == "payment").count() == 1

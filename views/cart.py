@@ -48,7 +48,7 @@ def _language() -> str:
 
 def _link(relationship_id):
     try:
-        return catalog_link(g.party, relationship_id)
+        return catalog_link(g.party, relationship_id, current_user.id)
     except NotFound:
         abort(404)
 
@@ -58,7 +58,7 @@ def _user():
 
 
 def _cart_page(relationship, status=200, block=None, **state):
-    cart = cart_of(relationship, _language())
+    cart = cart_of(relationship, _user(), _language())
     state.setdefault("quick", None)
     state.setdefault("quick_text", "")
     state.setdefault("errors", {})
@@ -108,7 +108,7 @@ def add(party_id, relationship_id):
             product_id=product_id,
             relationship=relationship,
             error=error,
-            count=cart_count(relationship.id),
+            count=cart_count(relationship.id, _user().id),
             back=back,
         )
     if error:
@@ -159,7 +159,7 @@ def remove(party_id, relationship_id, line_id):
 def accept(party_id, relationship_id):
     """The buyer has read the changed prices."""
     relationship = _link(relationship_id)
-    accept_prices(relationship, _language())
+    accept_prices(_user(), relationship, _language())
     if wants_block():
         return _cart_page(relationship, block="cart_lines")
     return redirect_to(url_for(".show", party_id=party_id, relationship_id=relationship_id))
@@ -219,7 +219,7 @@ def quick(party_id, relationship_id):
 
 def _checkout_state(relationship, values=None, errors=None, refusal=None, rule=None):
     values = dict(values or {})
-    cart = cart_of(relationship, _language())
+    cart = cart_of(relationship, _user(), _language())
     options = checkout_options(relationship, cart)
     values.setdefault("key", new_key())
     if not values.get("delivery_address") and options.delivery_addresses:

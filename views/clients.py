@@ -6,6 +6,7 @@ portal) and remove one."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from types import SimpleNamespace
 
@@ -35,8 +36,10 @@ from models.client_lists import (
 )
 from models.delivery_dates import zone_of_country
 from models.invitations import send_invitation
+from models.ledger import ENTRY_LABELS, entries_of, owed_minor, record_entry
 from models.mail import MailError
 from models.messages import unread_counts
+from models.orders import client_order_stats, client_orders
 from models.price_lists import PriceList
 from models.relationship_mail import notify_request
 from models.relationship_verbs import bulk_assign
@@ -248,7 +251,7 @@ def _client_or_404(relationship_id) -> Relationship:
         abort(404)
 
 
-TABS = ("overview", "terms", "contacts", "messages", "audit")
+TABS = ("overview", "terms", "contacts", "orders", "account", "messages", "audit")
 
 
 def _render(relationship: Relationship, block=None, status=200, tab="overview", **state):
@@ -888,3 +891,76 @@ def bulk(party_id):
         return redirect_to(back)
     flash(ngettext("%(num)s client changed.", "%(num)s clients changed.", changed))
     return redirect_to(back)
+
+
+# --- the client's orders and account (F15, F37) --------------------------------------------
+
+
+@bp.route("/<int:relationship_id>/orders")
+@member("employee")
+def orders_tab(party_id, relationship_id):
+    """The client's orders, newest first, with their items when asked; count and average."""
+    relationship = _client_or_404(relationship_id)
+    with_items = request.args.get("items") == "1"
+    orders, lines = client_orders(relationship, with_items=with_items)
+    count, total = client_order_stats(relationship.id)
+    return _render(
+        relationship,
+        tab="orders",
+        client_orders=orders,
+        order_lines=lines,
+        with_items=with_items,
+        order_count=count,
+        average_minor=(total // count) if count else None,
+    )
+
+
+def _account(relationship: Relationship, status=200, **state):
+    return _render(
+        relationship,
+        status=status,
+        tab="account",
+        owed_minor=owed_minor(relationship.id),
+        entries=entries_of(relationship),
+        entry_labels=ENTRY_LABELS,
+        entry_errors=state.pop("entry_errors", {}),
+        entry_values=state.pop("entry_values", {}),
+        today=dt.date.today().isoformat(),
+        **state,
+    )
+
+
+@bp.route("/<int:relationship_id>/account")
+@member("employee")
+def account_tab(party_id, relationship_id):
+    """What the client owes on account: the ledger, its limit and the credit left."""
+    return _account(_client_or_404(relationship_id))
+
+
+@bp.route("/<int:relationship_id>/account", methods=["POST"])
+@member("supervisor")
+def account_entry(party_id, relationship_id):
+    """Record a payment received or a correction with its reason (supervisors and admins)."""
+    relationship = _client_or_404(relationship_id)
+    values = request.form.to_dict()
+    try:
+        record_entry(
+            current_user._get_current_object(),
+            relationship,
+            values.get("kind", ""),
+            values.get("amount", ""),
+            values.get("entry_date", ""),
+            values.get("reference", ""),
+            values.get("reason", ""),
+        )
+    except DomainError as refusal:
+        return _account(
+            relationship,
+            422,
+            entry_errors={refusal.field or "kind": str(refusal)},
+            entry_values=values,
+        )
+    flash(_("The entry is recorded."))
+    return redirect_to(
+        url_for("clients.account_tab", party_id=party_id, relationship_id=relationship.id)
+    )

@@ -116,7 +116,7 @@ def reorder_lines(party_id, order_id):
     """Put a past order's lines into the cart again, at today's prices."""
     try:
         order, _lines, _events = order_of(g.party, "purchases", order_id)
-        relationship = catalog_link(g.party, order.relationship_id)
+        relationship = catalog_link(g.party, order.relationship_id, current_user.id)
     except NotFound:
         abort(404)
     locale = get_locale()
@@ -157,12 +157,25 @@ def show_sale(party_id, order_id):
     return _show("sales", order_id)
 
 
-@sales.route("/<int:order_id>/<action>", methods=["POST"])
+@sales.route("/<int:order_id>/confirm", methods=["POST"], defaults={"action": "confirm"})
+@sales.route("/<int:order_id>/ship", methods=["POST"], defaults={"action": "ship"})
+@sales.route("/<int:order_id>/deliver", methods=["POST"], defaults={"action": "deliver"})
 @member("employee")
 def act(party_id, order_id, action):
-    """Confirm, ship, deliver, cancel or reject an order (cancel and reject: supervisors)."""
-    if action not in ACTIONS:
-        abort(404)
+    """Confirm, ship or deliver an order."""
+    return _act(order_id, action)
+
+
+@sales.route("/<int:order_id>/cancel", methods=["POST"], defaults={"action": "cancel"})
+@sales.route("/<int:order_id>/reject", methods=["POST"], defaults={"action": "reject"})
+@member("supervisor")
+def cancel(party_id, order_id, action):
+    """Cancel or reject an order, with the reason the client reads (supervisors, admins)."""
+    return _act(order_id, action)
+
+
+def _act(order_id, action):
+    party_id = g.party.id
     try:
         order_of(g.party, "sales", order_id)  # another supplier's order: 404 before anything
     except NotFound:

@@ -80,7 +80,7 @@ def _cart_lines(relationship: Relationship) -> int:
     if relationship.status != "connected":
         return 0
     known = getattr(relationship, "cart_lines", None)
-    return known if known is not None else cart_count(relationship.id)
+    return known if known is not None else cart_count(relationship.id, current_user.id)
 
 
 def _render(relationship: Relationship, status=200, tab="overview", **state):
@@ -131,7 +131,7 @@ def show(party_id, relationship_id):
 def catalog(party_id, relationship_id):
     """The supplier's catalog at this company's prices, searched by SKU or name."""
     try:
-        relationship = catalog_link(g.party, relationship_id)
+        relationship = catalog_link(g.party, relationship_id, current_user.id)
     except NotFound:
         abort(404)
     state = catalog_state(relationship, "suppliers.catalog")
@@ -149,7 +149,7 @@ def product(party_id, relationship_id, product_id):
     language = locale.language if locale else "en"
     steps_only = block_for(None, {f"breakdown-{product_id}": "steps"})
     try:
-        relationship = catalog_link(g.party, relationship_id)
+        relationship = catalog_link(g.party, relationship_id, current_user.id)
         if steps_only:  # a list's "How this price is made", opened: its steps alone
             item, _decision = priced_product(relationship, product_id, language)
         else:

@@ -33,6 +33,7 @@ def up(migrator, db):
 
     class CartLine(Model):
         relationship = ForeignKeyField(Relationship, on_delete="CASCADE")
+        user = ForeignKeyField(User, on_delete="CASCADE")  # each buyer has their own cart
         product = ForeignKeyField(Product, on_delete="CASCADE")
         quantity = IntegerField()
         seen_unit_minor = IntegerField(null=True)  # the unit price the buyer read when adding
@@ -43,7 +44,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "cart_line"
-            indexes = ((("relationship", "product"), True),)
+            indexes = ((("relationship", "user", "product"), True),)
 
     class SalesOrder(Model):
         relationship = ForeignKeyField(Relationship, on_delete="CASCADE")
