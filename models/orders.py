@@ -675,6 +675,11 @@ def _terms_minor(relationship: Relationship):
     )
 
 
+def order_minimum(relationship: Relationship) -> int | None:
+    """The minimum order value that applies to this client, in minor units (None: none)."""
+    return _terms_minor(relationship)[0]
+
+
 def _schedule_of(relationship: Relationship) -> DeliverySchedule | None:
     schedule_id = effective_terms(relationship, relationship.supplier).schedule_id.value
     if not schedule_id:

@@ -21,6 +21,7 @@ from models.orders import (
     cart_of,
     checkout_options,
     new_key,
+    order_minimum,
     parse_quick_file,
     parse_quick_text,
     place_order,
@@ -69,6 +70,7 @@ def _cart_page(relationship, status=200, block=None, **state):
         block=block,
         cart=cart,
         cart_refusal=may_order(relationship),
+        minimum=order_minimum(relationship),
         **state,
     )
 

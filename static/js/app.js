@@ -58,6 +58,12 @@
     var root = event.target;
     if (!root || !root.querySelector) { return; }
     var invalid = root.matches("[aria-invalid=true]") ? root : root.querySelector("[aria-invalid=true]");
-    if (invalid) { invalid.focus(); }
+    if (invalid) { invalid.focus(); return; }
+    // When the swap took the focused control away, a field that takes the next entry (quick
+    // order: the next scan) gets the focus back.
+    var focused = document.activeElement;
+    if (focused && focused !== document.body && document.contains(focused)) { return; }
+    var again = document.querySelector("[data-refocus]");
+    if (again) { again.focus(); }
   });
 })();
