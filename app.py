@@ -406,6 +406,9 @@ def _register_cli(app: Flask) -> None:
     @click.option("--list-entries", default=0, show_default=True, help="Products per price list.")
     @click.option("--categories", default=0, show_default=True, help="Customer categories.")
     @click.option("--codes", default=0, show_default=True, help="Own codes over the categories.")
+    @click.option("--order-lines", default=0, show_default=True, help="Order lines in total.")
+    @click.option("--order-clients", default=0, show_default=True, help="Clients ordering.")
+    @click.option("--buyers", default=0, show_default=True, help="Users of the bench buyer.")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     def demo_scale(
         party_id,
@@ -416,6 +419,9 @@ def _register_cli(app: Flask) -> None:
         audit,
         clients,
         messages,
+        order_lines,
+        order_clients,
+        buyers,
         as_json,
         **catalog,
     ):
@@ -439,6 +445,7 @@ def _register_cli(app: Flask) -> None:
             clients=clients,
             messages=messages,
             catalog=catalog,
+            orders={"order_lines": order_lines, "order_clients": order_clients, "buyers": buyers},
             **sizes,
         )
         result = {

@@ -53,6 +53,10 @@ FULL = {
     "list_entries": 100_000,
     "categories": 50,
     "codes": 1_000_000,
+    # ordering (issue 10): a million order lines over 10,000 clients, 200 buyers of one client
+    "order_lines": 1_000_000,
+    "order_clients": 10_000,
+    "buyers": 200,
 }
 CONNECTIONS = 16  # throughput (rps, ratio): enough to keep both workers busy all the time
 # latency (p50, p95): one connection per worker, so that a request never waits in a queue behind
@@ -156,6 +160,15 @@ ENTRIES = [
         buyer=True,
     ),
     Entry("product", "page", "/p/{buyer}/suppliers/{link}/catalog/{product}", buyer=True),
+    # ordering (issue 10): the supplier's orders, the buyer's, one order, a client's orders
+    Entry("sales", "page", "/p/{party}/sales/"),
+    Entry("sales_filter", "fragment", "/p/{party}/sales/?status=shipped", "order-rows"),
+    Entry("sales_search", "fragment", "/p/{party}/sales/?q=Jansen", "order-rows"),
+    Entry("sales_page_2", "fragment", "/p/{party}/sales/?page=2", "order-rows"),
+    Entry("sale", "page", "/p/{party}/sales/{order}"),
+    Entry("purchases", "page", "/p/{buyer}/orders/", buyer=True),
+    Entry("purchases_page_2", "fragment", "/p/{buyer}/orders/?page=2", "order-rows", buyer=True),
+    Entry("client_orders", "page", "/p/{party}/clients/{client}/orders"),
 ]
 
 
@@ -415,8 +428,17 @@ def ids_of(db_path: Path, data: dict) -> dict:
             " OFFSET 500",
             party,
         )
+        order = one("SELECT MAX(id) FROM sales_order WHERE supplier_id = ?", party)
+        client = one(
+            "SELECT relationship_id FROM sales_order WHERE supplier_id = ? AND relationship_id"
+            " <> ? ORDER BY id DESC LIMIT 1",
+            party,
+            link,
+        )
     return {
         **data,
+        "order": order,
+        "client": client,
         "schedule": schedule,
         "buyer_email": data["buyer"],
         "buyer": buyer,
@@ -573,6 +595,13 @@ def main() -> None:
                 "status": status,
             }
             say(f"export: {export['rows']} clients in {export['seconds']} s")
+            ordering = {}
+            if not args.only or "ordering" in args.only:
+                sys.path.insert(0, str(ROOT))
+                from bench.ordering import concurrent_checkouts, timed_operations
+
+                ordering = timed_operations(portal, big_db, big, cookies[True], say)
+                ordering["concurrency"] = concurrent_checkouts(portal, big_db, big, sign_in, say)
         finally:
             os.unlink(script.name)
     finally:
@@ -590,6 +619,7 @@ def main() -> None:
         },
         "connections": {"throughput": CONNECTIONS, "latency": LATENCY_CONNECTIONS},
         "export": export,
+        "ordering": ordering,
         "entries": {
             name: {
                 key: figures[key] if key != "queries" else queries[name]
@@ -617,6 +647,17 @@ def main() -> None:
     print(
         f"\nCSV export of {export['rows']} clients: {export['seconds']} s ({export['bytes']:,} bytes)."
     )
+    if ordering:
+        print("\nOrdering, over loopback (server time included):")
+        for name in ("add_to_500_line_cart", "quick_order_200_lines", "checkout_50_lines"):
+            figures = ordering[name]
+            print(f"  {name:<24} median {figures['median_ms']:>6} ms, max {figures['max_ms']} ms")
+        c = ordering["concurrency"]
+        print(
+            f"  {c['buyers']} buyers at once: {c['accepted']} accepted, {c['refused']} refused "
+            f"({c['refused_naming_the_credit_limit']} naming the credit limit), {c['errors']} "
+            f"errors; owed {c['owed_minor'] / 100:.2f} of a {c['limit_minor'] / 100:.2f} limit"
+        )
     print(f"\n@1/10: queries at 10x less data. Wrote {args.output}", end="")
     print(f" in {time.monotonic() - started:.0f} s.")
 

@@ -265,3 +265,22 @@ def _flagged_counts(supplier_id: int):
         .group_by(Relationship.status, Relationship.delinquency)
     )
     return flagged + pending  # UNION ALL
+
+
+def matching_client_ids(supplier: Party, search: str, limit: int = 200) -> list[int]:
+    """The ids of up to `limit` of the supplier's clients whose name, code, email, VAT number
+    or tag holds the search (the client list's search, along the trigram index where there
+    is one): an order list searched by client name looks up these first."""
+    given = _given({"search": search})
+    if "patterns" not in given:
+        return []
+    query = match_query(_words(search)) if has_index("relationship") else None
+    if query is not None:
+        given = {"match": query, "patterns": given["patterns"]}
+    rows = (
+        Relationship.select(Relationship.id)
+        .where(*_conditions(supplier, **given))
+        .limit(limit)
+        .tuples()
+    )
+    return [row[0] for row in rows]

@@ -409,6 +409,7 @@ def scale_party(
     clients: int = 0,
     messages: int = 0,
     catalog: dict | None = None,
+    orders: dict | None = None,
     seed: int = 7,
 ) -> Scaled:
     """Grow `party` (a new one when None) to the given sizes, in one transaction; the other
@@ -427,6 +428,18 @@ def scale_party(
             if catalog and catalog.get("products")
             else None
         )
+        if orders and (orders.get("order_lines") or orders.get("buyers")):
+            from .orders_scale import grow_orders
+
+            grow_orders(
+                party,
+                orders.get("order_lines", 0),
+                orders.get("order_clients", 0),
+                orders.get("buyers", 0),
+                hash_password(SCALE_PASSWORD),
+                buyer,
+                rng,
+            )
     from .catalog import Product
     from .messages import Message
     from .relationships import Relationship

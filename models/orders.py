@@ -25,12 +25,14 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from peewee import (
     JOIN,
+    SQL,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    Select,
     TextField,
     fn,
 )
@@ -54,10 +56,12 @@ from .delivery_dates import Slot, delivery_slots, time_text
 from .identifiers import clean_text, fold
 from .ledger import AccountEntry, owed_minor
 from .parties import Party, User
+from .prepared import prepared
 from .price_lists import CategoryCode
 from .pricing import OrderTotals, order_totals, whole
 from .relationships import PAYMENT_METHOD_LABELS, Relationship, effective_terms, may_order
 from .schedules import DeliverySchedule, rules_of, supplier_now
+from .search_index import equals_not_indexed
 
 MAX_QUANTITY = 99_999
 MAX_CART_LINES = 500
@@ -539,16 +543,15 @@ def match_codes(relationship: Relationship, codes: list[str]) -> dict[str, list[
     found: dict[str, set[int]] = {key: set() for key in keys}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        for key, product_id in (
-            Product.select(Product.sku_key, Product.id)
-            .where(
-                Product.supplier == relationship.supplier_id,
-                Product.sku_key.in_(chunk),
-                Product.active == True,  # noqa: E712
-            )
+        # (active is checked here, not in SQL: with it, SQLite walks the supplier's whole
+        # listing index instead of looking each SKU up)
+        for key, product_id, active in (
+            Product.select(Product.sku_key, Product.id, Product.active)
+            .where(Product.supplier == relationship.supplier_id, Product.sku_key.in_(chunk))
             .tuples()
         ):
-            found[key].add(product_id)
+            if active:
+                found[key].add(product_id)
         if relationship.category_id:
             for key, product_id in (
                 CategoryCode.select(CategoryCode.code_key, CategoryCode.product)
@@ -1052,6 +1055,9 @@ def _invoice_of(customer: Party, chosen, delivery: Address | None) -> Address | 
 # --- orders on both sides (F39) ------------------------------------------------------------
 
 ORDER_COUNT_CAP = 500
+# a search by client name looks at the orders of this many matching clients at most: a name
+# that more clients share is narrowed by typing more of it
+CLIENTS_SEARCHED = 50
 
 
 @dataclass(frozen=True)
@@ -1084,52 +1090,144 @@ class OrderFilters:
         )
 
 
-def _filtered(query, filters: OrderFilters, side_name):
+# what a row of an order list shows (an order has some forty columns; a page reads 25 rows)
+def _list_columns(other):
+    return (
+        Order.id,
+        Order.placed_at,
+        Order.status,
+        Order.po_reference,
+        Order.total_minor,
+        Order.currency,
+        other.id,
+        other.display_name,
+    )
+
+
+def _list_shape(side: str, filters: OrderFilters) -> tuple:
+    """What an order list's queries look like (its values are their parameters)."""
+    status = "open" if filters.status == "open" else ("one" if filters.status else None)
+    return (
+        side,
+        status,
+        bool(filters.relationship_id),
+        bool(filters.date_from),
+        bool(filters.date_to),
+    )
+
+
+def _list_values(party: Party, filters: OrderFilters) -> list:
+    values: list = [party.id]
     if filters.status == "open":
-        query = query.where(Order.status.in_(OPEN_STATUSES))
+        values.append(list(OPEN_STATUSES))
     elif filters.status:
-        query = query.where(Order.status == filters.status)
+        values.append(filters.status)
     if filters.relationship_id:
-        query = query.where(Order.relationship == filters.relationship_id)
+        values.append(int(filters.relationship_id))
     if filters.date_from:
-        query = query.where(Order.placed_at >= dt.datetime.combine(filters.date_from, dt.time()))
+        values.append(dt.datetime.combine(filters.date_from, dt.time()))
     if filters.date_to:
-        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
-        query = query.where(Order.placed_at < end)
-    text = filters.search.strip().lstrip("#")
-    if text:
-        condition = Order.search_text.contains(fold(text))
-        if text.isdigit() and len(text) <= 12:
-            condition = condition | (Order.id == int(text))
-        if side_name is not None:
-            condition = condition | side_name.contains(text)
-        query = query.where(condition)
-    return query
+        values.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time()))
+    return values
+
+
+def _list_query(shape: tuple, values: list, scope=None):
+    """The list's query of this shape (`scope`: the party condition, when not the plain
+    one), newest first."""
+    side, status, with_relationship, with_from, with_to = shape
+    values = list(values)
+    other = Party.alias("other")
+    own = Order.customer if side == "purchases" else Order.supplier
+    other_side = Order.supplier if side == "purchases" else Order.customer
+    party_id = values.pop(0)
+    conditions = [own == party_id if scope is None else scope]
+    if status == "open":
+        conditions.append(Order.status.in_(values.pop(0)))
+    elif status == "one":
+        conditions.append(Order.status == values.pop(0))
+    if with_relationship:
+        conditions.append(Order.relationship == values.pop(0))
+    if with_from:
+        conditions.append(Order.placed_at >= values.pop(0))
+    if with_to:
+        conditions.append(Order.placed_at < values.pop(0))
+    return (
+        Order.select(*_list_columns(other))
+        .join(other, on=(other_side == other.id), attr="other")
+        .where(*conditions)
+    )
+
+
+_NEWEST = (Order.placed_at.desc(), Order.id.desc())
+_LIST_QUERIES: dict[tuple, tuple] = {}
+
+
+def _list_queries(shape: tuple) -> tuple:
+    """The prepared count and page of a list shape (models/prepared.py: built once)."""
+    found = _LIST_QUERIES.get(shape)
+    if found is None:
+
+        def count(*args):
+            *values, limit = args
+            capped = _list_query(shape, values).select(SQL("1")).limit(limit)
+            return Select([capped.alias("capped")], [fn.COUNT(SQL("1"))])
+
+        def rows(*args):
+            *values, limit, offset = args
+            return _list_query(shape, values).order_by(*_NEWEST).limit(limit).offset(offset)
+
+        found = _LIST_QUERIES[shape] = (prepared(count), prepared(rows))
+    return found
+
+
+def _searched(party: Party, side: str, text: str, clients: list[int] | None):
+    """The ids of the party's orders a search names, each way along its own index: the
+    reference as written (without case or accents), the number, and (the supplier's side)
+    the orders of the clients whose name or code matches -- a substring search would read
+    every order of a large supplier."""
+    own = Order.customer if side == "purchases" else Order.supplier
+    found = Order.select(Order.id).where(own == party, Order.search_text == fold(text)[:200])
+    if text.lstrip("0").isdigit() and len(text) <= 12:
+        found = found | Order.select(Order.id).where(own == party, Order.id == int(text))
+    if clients:
+        found = found | Order.select(Order.id).where(Order.relationship.in_(clients))
+    return found
 
 
 def orders_page(party: Party, side: str, filters: OrderFilters, page=1, per_page=25) -> Page:
     """A page of the party's orders: as the customer ("purchases") or the supplier ("sales"),
-    newest first, with the other party; counted up to ORDER_COUNT_CAP."""
-    other = Party.alias("other")
+    newest first, with the other party; counted up to ORDER_COUNT_CAP. The common lists (no
+    search) are prepared queries along the party's index; a search reads its few orders by
+    id."""
+    shape = _list_shape(side, filters)
+    values = _list_values(party, filters)
+    text = filters.search.strip().lstrip("#")
+    if not text:
+        count, rows = _list_queries(shape)
+        return Page.capped(
+            lambda limit: count.scalar(*values, limit),
+            lambda limit, offset, more: rows.all(*values, limit, offset),
+            page,
+            per_page,
+            ORDER_COUNT_CAP,
+        )
+    clients = None
+    if side == "sales":
+        from .client_lists import matching_client_ids
+
+        clients = matching_client_ids(party, text, CLIENTS_SEARCHED)
     own = Order.customer if side == "purchases" else Order.supplier
-    other_side = Order.supplier if side == "purchases" else Order.customer
-    base = (
-        Order.select(Order, other.id, other.display_name)
-        .join(other, on=(other_side == other.id), attr="other")
-        .where(own == party)
-    )
-    query = _filtered(base, filters, other.display_name if side == "sales" else None)
+    # a search names its few orders by id: read those, not the party's whole list in order
+    scope = equals_not_indexed(own, party.id) & Order.id.in_(_searched(party, side, text, clients))
+    query = _list_query(shape, values, scope)
 
     def count_upto(limit: int) -> int:
-        capped = query.select(Order.id).order_by().limit(limit)
-        return capped.count()
+        return query.select(SQL("1")).order_by().limit(limit).count()
 
-    def rows(limit: int, offset: int, more: bool) -> list:
-        return list(
-            query.order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit).offset(offset)
-        )
+    def page_rows(limit: int, offset: int, more: bool) -> list:
+        return list(query.order_by(*_NEWEST).limit(limit).offset(offset))
 
-    return Page.capped(count_upto, rows, page, per_page, ORDER_COUNT_CAP)
+    return Page.capped(count_upto, page_rows, page, per_page, ORDER_COUNT_CAP)
 
 
 def _order_in(party: Party, side: str, order_id) -> Order:

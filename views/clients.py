@@ -261,24 +261,26 @@ def _render(relationship: Relationship, block=None, status=200, tab="overview", 
     customer = relationship.customer if visible else None
     terms = effective_terms(relationship, g.party)
     schedule = group = category = None
-    if terms.schedule_id.value:
+    # the terms' names show on the overview and terms tabs (and the terms card alone)
+    names = tab in ("overview", "terms") or block is not None
+    if names and terms.schedule_id.value:
         schedule = DeliverySchedule.get_or_none(
             DeliverySchedule.id == terms.schedule_id.value, DeliverySchedule.party == g.party
         )
-    if terms.group_id.value:
+    if names and terms.group_id.value:
         group = CustomerGroup.get_or_none(
             CustomerGroup.id == terms.group_id.value, CustomerGroup.supplier == g.party
         )
-    if terms.category_id.value:
+    if names and terms.category_id.value:
         category = CustomerCategory.get_or_none(
             CustomerCategory.id == terms.category_id.value, CustomerCategory.supplier == g.party
         )
     price_list = vat_class = None
-    if relationship.price_list_id:
+    if names and relationship.price_list_id:
         price_list = PriceList.get_or_none(
             PriceList.id == relationship.price_list_id, PriceList.supplier == g.party
         )
-    if relationship.vat_override == "class" and relationship.vat_override_class_id:
+    if names and relationship.vat_override == "class" and relationship.vat_override_class_id:
         vat_class = VatClass.get_or_none(
             VatClass.id == relationship.vat_override_class_id, VatClass.supplier == g.party
         )

@@ -32,6 +32,8 @@ from .htmx import page_or_block, redirect_to, wants_block
 bp = Blueprint("orders", __name__, url_prefix="/p/<int:party_id>/orders")
 sales = Blueprint("sales", __name__, url_prefix="/p/<int:party_id>/sales")
 
+PARTNERS_LISTED = 100  # a filter of more clients than this is the search by name
+
 LIST_STATUSES = ("open", "placed", "confirmed", "shipped", "delivered", "cancelled", "rejected")
 
 
@@ -43,15 +45,16 @@ def _partners(side: str) -> list[tuple[int, str]]:
         own, other = Relationship.customer, Relationship.supplier
     else:
         own, other = Relationship.supplier, Relationship.customer
-    rows = (
+    rows = list(
         Relationship.select(Relationship.id, Party.display_name)
         .join(Party, on=(other == Party.id))
         .where(own == g.party, Relationship.status == "connected")
-        .order_by(Party.display_name)
-        .limit(200)
+        .order_by(Relationship.sort_name if side == "sales" else Party.display_name)
+        .limit(PARTNERS_LISTED + 1)
         .tuples()
     )
-    return list(rows)
+    # a supplier with thousands of clients finds one by searching its name instead
+    return rows if len(rows) <= PARTNERS_LISTED else []
 
 
 def _index(side: str, template: str, endpoint: str):

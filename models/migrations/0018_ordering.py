@@ -89,6 +89,8 @@ def up(migrator, db):
                 (("supplier", "placed_at"), False),
                 (("relationship", "placed_at"), False),
                 (("supplier", "status", "placed_at"), False),
+                (("supplier", "search_text"), False),
+                (("customer", "search_text"), False),
             )
 
     class OrderLine(Model):
