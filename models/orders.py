@@ -59,7 +59,13 @@ from .parties import Party, User
 from .prepared import prepared
 from .price_lists import CategoryCode
 from .pricing import OrderTotals, order_totals, whole
-from .relationships import PAYMENT_METHOD_LABELS, Relationship, effective_terms, may_order
+from .relationships import (
+    PAYMENT_METHOD_LABELS,
+    CustomerGroup,
+    Relationship,
+    effective_terms,
+    may_order,
+)
 from .schedules import DeliverySchedule, rules_of, supplier_now
 from .search_index import equals_not_indexed
 
@@ -359,13 +365,20 @@ def _totals(relationship: Relationship, items: list[CartItem]) -> OrderTotals:
     )
 
 
-def _visible_unit(relationship: Relationship, product_id: int, quantity: int, language: str):
+def _priced_one(relationship: Relationship, product_id: int, quantity: int, language: str):
+    """The product as this client's catalog prices it at this quantity; NotFound when the
+    catalog does not show it, refused when it has no price."""
     priced, _decision = priced_by_id(relationship, {product_id: quantity}, language)
     item = priced.get(product_id)
     if item is None:
         raise NotFound(_l("This product does not exist."))
     if item.quote is None:
         raise DomainError(_l("This product cannot be ordered yet: it has no price."), "quantity")
+    return item
+
+
+def _visible_unit(relationship: Relationship, product_id: int, quantity: int, language: str):
+    item = _priced_one(relationship, product_id, quantity, language)
     return whole(Decimal(item.quote.shown_line) / quantity)
 
 
@@ -394,13 +407,15 @@ def add_to_cart(
         total = quantity + (line.quantity if line else 0)
         if total > MAX_QUANTITY:
             raise DomainError(_l("The quantity is at most %(max)s."), "quantity", max=MAX_QUANTITY)
-        unit = _visible_unit(relationship, product_id, total, language)
+        item = _priced_one(relationship, product_id, total, language)
+        unit = whole(Decimal(item.quote.shown_line) / total)
+        name = item.text.name if item.text else item.product.sku
         if line is None:
             if cart_count(relationship.id, actor.id) >= MAX_CART_LINES:
                 raise DomainError(
                     _l("A cart holds at most %(max)s lines."), "quantity", max=MAX_CART_LINES
                 )
-            return CartLine.create(
+            line = CartLine.create(
                 relationship=relationship,
                 user=actor,
                 product=product_id,
@@ -408,8 +423,10 @@ def add_to_cart(
                 seen_unit_minor=unit,
                 added_by=actor,
             )
-        line.quantity, line.seen_unit_minor, line.updated_at = total, unit, utcnow()
-        line.save()
+        else:
+            line.quantity, line.seen_unit_minor, line.updated_at = total, unit, utcnow()
+            line.save()
+        line.product_name = name  # for the buyer's "Added: 2 × …"
         return line
 
 
@@ -830,7 +847,11 @@ def place_order(
         # the relationship as it is now, after the lock: its terms may have changed
         current = Relationship.get_by_id(relationship.id)
         current.supplier, current.customer = relationship.supplier, customer
-        current.group = relationship.group if relationship.group_id else None
+        current.group = (
+            CustomerGroup.get_or_none(CustomerGroup.id == current.group_id)
+            if current.group_id
+            else None
+        )
         _check_orderable(current)
         address, point = _delivery_of(actor, customer, values, can_add_address)
         cart = cart_of(current, actor, language, address)

@@ -594,3 +594,134 @@ def test_the_client_page_shows_its_orders_with_items_and_its_account(client, log
     assert client.get(f"{url}/account").status_code == 200
     assert client.post(f"{url}/account", data={"kind": "payment", "amount": "1"}).status_code == 403
     assert AccountEntry.select().where(AccountEntry.kind == "payment").count() == 1
+
+
+def _many_orders(shop, count: int) -> None:
+    """`count` orders of the shop's client, written straight into the tables."""
+    from models.base import utcnow
+
+    now = utcnow()
+    for n in range(count):
+        order = Order.create(
+            relationship=shop["link"],
+            supplier=shop["supplier"],
+            customer=shop["customer"],
+            status=("placed", "confirmed", "delivered")[n % 3],
+            placed_by=shop["buyer"],
+            placed_at=now - dt.timedelta(hours=n),
+            currency="EUR",
+            payment_method="on_delivery",
+            subtotal_minor=1000,
+            net_minor=1000,
+            vat_minor=210,
+            total_minor=1210,
+            line_count=1,
+            po_reference=f"PO-{n}",
+            search_text=f"po-{n}",
+            idempotency_key=f"k-{n}",
+        )
+        OrderLine.create(
+            order=order,
+            position=1,
+            sku="COF-1",
+            name="Coffee",
+            quantity=1,
+            unit_minor=1000,
+            line_minor=1000,
+            vat_rate_bp=2100,
+        )
+
+
+@pytest.mark.parametrize("count", [30, 300])
+def test_order_lists_take_the_same_few_queries_at_any_size(client, login, shop, count):
+    from playhouse.test_utils import assert_query_count
+
+    _many_orders(shop, count)
+    rows = {"HX-Request": "true", "HX-Target": "order-rows"}
+    login(shop["admin"])
+    sales = f"/p/{shop['supplier'].id}/sales/"
+    client.get(sales)
+    with assert_query_count(5):  # session, membership, partners, count, page
+        page = client.get(sales)
+    assert text_of(page).count("Kantoor") >= 25
+    with assert_query_count(4):
+        client.get(f"{sales}?page=2&status=placed", headers=rows)
+    client.get(f"{sales}?q=PO-1", headers=rows)  # once: is there a trigram index
+    with assert_query_count(5):  # and the clients whose name matches
+        found = client.get(f"{sales}?q=PO-7", headers=rows)
+    assert "PO-7" in text_of(found) and "PO-17" not in text_of(found)
+    first = Order.select().first().id
+    with assert_query_count(5):  # and the order, its lines, its history
+        client.get(f"{sales}{first}")
+    client.post("/signout")
+    login(shop["buyer"])
+    purchases = f"/p/{shop['customer'].id}/orders/"
+    client.get(purchases)
+    with assert_query_count(5):
+        client.get(purchases)
+    with assert_query_count(4):
+        client.get(f"{purchases}?page=2", headers=rows)
+
+
+def test_the_buyer_is_emailed_each_change_of_status_in_their_language(
+    client, login, shop, tmp_path
+):
+    shop["buyer"].language = "de"
+    shop["buyer"].save()
+    order = placed(client, login, shop)
+    login(shop["admin"])
+    sales = f"/p/{shop['supplier'].id}/sales/{order.id}"
+    client.post(f"{sales}/confirm")
+    client.post(f"{sales}/cancel", data={"reason": "Nicht lieferbar"})
+    mails = sorted((tmp_path / "outbox").glob("*.eml"))
+    texts = [m.read_text() for m in mails]
+    assert len(texts) == 3  # placed, confirmed, cancelled
+    assert all("Bestellung" in text for text in texts)
+    assert sum("Nicht lieferbar" in text for text in texts) == 1
+
+
+def test_a_50_mb_paste_is_refused_as_too_large(client, login, shop):
+    login(shop["buyer"])
+    response = client.post(
+        f"{base(shop)}/cart/quick", data={"lines": "COF-1 1\n" * (50 * 1024 * 1024 // 8)}
+    )
+    assert response.status_code == 413 and "too large" in text_of(response).lower()
+    assert CartLine.select().count() == 0
+
+
+def test_a_cart_line_of_another_supplier_is_404_there(client, login, shop):
+    other = factories.make_party(display_name="Other", country="NL")
+    other_admin = factories.make_member(other, "admin")
+    create_product(other_admin, other, sku="X-1", name_en="X", list_price=3)
+    other_link = Relationship.create(supplier=other, customer=shop["customer"], status="connected")
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    line = CartLine.get()
+    url = f"/p/{shop['customer'].id}/suppliers/{other_link.id}/cart/lines/{line.id}"
+    assert client.post(url, data={"quantity": "7"}).status_code == 404
+    assert client.post(f"{url}/remove").status_code == 404
+    assert CartLine.get().quantity == 1
+
+
+def test_a_closed_day_cannot_be_chosen_for_delivery(client, login, shop):
+    from models.schedules import ClosedDate, TimeFrame, create_schedule
+
+    schedule = create_schedule(
+        shop["admin"],
+        shop["supplier"],
+        name="All week",
+        working_days=range(1, 8),
+        cutoff=None,
+        lead_days=1,
+    )
+    TimeFrame.create(schedule=schedule, weekdays=0b1111111, start="08:00", end="12:00")
+    shop["link"].schedule = schedule
+    shop["link"].save()
+    login(shop["buyer"])
+    add(client, shop, shop["coffee"])
+    page = client.get(f"{base(shop)}/checkout").get_data(as_text=True)
+    third = re.findall(r'<option value="(\d{4}-\d\d-\d\d)\|', page)[2]
+    ClosedDate.create(schedule=schedule, day=dt.date.fromisoformat(third))
+    response, _key = checkout(client, shop, slot=f"{third}|08:00|12:00")
+    assert response.status_code == 422 and "not available" in text_of(response)
+    assert Order.select().count() == 0

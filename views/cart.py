@@ -86,37 +86,45 @@ def show(party_id, relationship_id):
 @bp.route("/cart/add", methods=["POST"])
 @member("employee")
 def add(party_id, relationship_id):
-    """Put a product into the cart from the catalog or the product page."""
+    """Put a product into the cart from the catalog (its cards share one form: the card's
+    button names the product, its field `quantity_<id>` the quantity) or the product page."""
     relationship = _link(relationship_id)
     product_id = request.form.get("product_id", "")
+    quantity = request.form.get(f"quantity_{product_id}", request.form.get("quantity"))
     back = safe_next(
         request.form.get("next"),
         url_for("suppliers.catalog", party_id=party_id, relationship_id=relationship_id),
     )
-    error = None
+    error, line = None, None
     try:
-        add_to_cart(_user(), relationship, product_id, request.form.get("quantity"), _language())
+        line = add_to_cart(_user(), relationship, product_id, quantity, _language())
     except NotFound:
         abort(404)
-    except OrderRefused as refusal:
-        error = str(refusal)
     except DomainError as refusal:
         error = str(refusal)
     if wants_block():
         return page_or_block(
             "cart/_added.html",
-            "added",
+            "toast" if request.htmx.target == "cart-added" else "added",
             422 if error else 200,
             product_id=product_id,
             relationship=relationship,
             error=error,
+            quantity=int(quantity) if line is not None else 0,
+            product_name=line.product_name if line is not None else "",
             count=cart_count(relationship.id, _user().id),
             back=back,
         )
     if error:
         flash(error, "error")
         return redirect_to(back)
-    flash(_("Added to your cart."))
+    flash(
+        _(
+            "Added to your cart: %(quantity)s × %(product)s.",
+            quantity=int(quantity),
+            product=line.product_name,
+        )
+    )
     return redirect_to(back)
 
 

@@ -307,6 +307,8 @@ def _render(relationship: Relationship, block=None, status=200, tab="overview", 
         refusal=may_order(relationship),
         payment_methods=PAYMENT_METHOD_LABELS,
         can_edit_terms=g.membership.has_role("supervisor"),
+        # what the client owes on account, beside its credit limit (F37)
+        owed=owed_minor(relationship.id) if names and relationship.status == "connected" else None,
         **{
             "form": None,
             "notice": None,

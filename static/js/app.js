@@ -9,6 +9,13 @@
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
+  // The catalog's "Added to your cart" note goes when the buyer clicks elsewhere.
+  document.addEventListener("click", function (event) {
+    var toast = document.getElementById("cart-added");
+    if (!toast || !toast.firstChild || toast.contains(event.target)) { return; }
+    if (event.target.closest && event.target.closest("[form=cart-add]")) { return; }
+    toast.textContent = "";
+  });
   // A "Print" button (an order): the browser's print dialog, with the print stylesheet.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }

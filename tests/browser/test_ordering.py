@@ -142,7 +142,7 @@ def test_without_javascript_an_order_is_placed_with_plain_forms(nojs_page, live_
     page.locator("#catalog-search").fill("KOF-FIL-1")
     page.locator("#catalog-search").press("Enter")
     item = page.locator('[data-testid="catalog-item"]').first
-    item.locator('input[name="quantity"]').fill("2")
+    item.locator('input[name^="quantity_"]').fill("2")
     item.locator(".add-to-cart button").click()
     expect(page.locator('[data-testid="cart-count"]')).to_have_text("1")
     page.locator('[data-testid="tab-cart"]').click()
@@ -153,6 +153,25 @@ def test_without_javascript_an_order_is_placed_with_plain_forms(nojs_page, live_
     page.locator('[data-testid="place-order"]').click()
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     expect(page.locator('[data-testid="order-status"]')).to_have_class(re.compile("status-placed"))
+
+
+def test_a_buyer_adds_from_the_catalog_cards(page, live_server):
+    sign_in(page, live_server, "buyer@example.com")
+    open_cart(page, live_server)
+    empty_the_cart(page)
+    page.locator('[data-testid="tab-catalog"]').click()
+    page.wait_for_url(re.compile(r"/catalog$"))
+    cards = page.locator('[data-testid="catalog-item"]')
+    cards.nth(1).locator('input[name^="quantity_"]').fill("3")
+    cards.nth(1).locator(".add-to-cart button").click()
+    toast = page.locator('[data-testid="add-status"]')
+    expect(toast).to_contain_text("Added to your cart: 3 ×")
+    expect(page.locator('[data-testid="cart-count"]')).to_have_text("1")
+    cards.nth(4).locator(".add-to-cart button").click()
+    expect(page.locator('[data-testid="cart-count"]')).to_have_text("2")
+    toast.locator("a").click()
+    page.wait_for_url(re.compile(r"/cart$"))
+    expect(page.locator('[data-testid="line-quantity"]').first).to_have_value("3")
 
 
 def empty_the_cart_nojs(page) -> None:
