@@ -44,6 +44,7 @@ from .base import (
     DomainError,
     NotFound,
     Page,
+    db,
     from_minor,
     retrying,
     transaction,
@@ -1207,11 +1208,12 @@ def _searched(party: Party, side: str, text: str, clients: list[int] | None):
     the orders of the clients whose name or code matches -- a substring search would read
     every order of a large supplier."""
     own = Order.customer if side == "purchases" else Order.supplier
-    found = Order.select(Order.id).where(own == party, Order.search_text == fold(text)[:200])
+    columns = (Order.id, Order.placed_at)  # both in each index used: no row is read
+    found = Order.select(*columns).where(own == party, Order.search_text == fold(text)[:200])
     if text.lstrip("0").isdigit() and len(text) <= 12:
-        found = found | Order.select(Order.id).where(own == party, Order.id == int(text))
+        found = found | Order.select(*columns).where(own == party, Order.id == int(text))
     if clients:
-        found = found | Order.select(Order.id).where(Order.relationship.in_(clients))
+        found = found | Order.select(*columns).where(Order.relationship.in_(clients))
     return found
 
 
@@ -1238,17 +1240,36 @@ def orders_page(party: Party, side: str, filters: OrderFilters, page=1, per_page
 
         clients = matching_client_ids(party, text, CLIENTS_SEARCHED)
     own = Order.customer if side == "purchases" else Order.supplier
-    # a search names its few orders by id: read those, not the party's whole list in order
-    scope = equals_not_indexed(own, party.id) & Order.id.in_(_searched(party, side, text, clients))
+    found = _searched(party, side, text, clients)
+    if shape[1:] == (None, False, False, False):
+        # the search alone: its matches are counted and sorted from the indexes (id and date,
+        # no row read), and only the page's orders are read whole
+        matches = found.alias("matches")
+        pick = Select([matches], [matches.c.id])
+
+        def count_upto(limit: int) -> int:
+            capped = Select([matches], [SQL("1")]).limit(limit).alias("capped")
+            return Select([capped], [fn.COUNT(SQL("1"))]).scalar(db)
+
+        def page_rows(limit: int, offset: int, more: bool) -> list:
+            ids = pick.order_by(matches.c.placed_at.desc(), matches.c.id.desc())
+            scope = equals_not_indexed(own, party.id) & Order.id.in_(
+                ids.limit(limit).offset(offset)
+            )
+            return list(_list_query(shape, values, scope).order_by(*_NEWEST))
+
+        return Page.capped(count_upto, page_rows, page, per_page, ORDER_COUNT_CAP)
+    # with filters besides: the matches' orders are read and filtered
+    scope = equals_not_indexed(own, party.id) & Order.id.in_(found.select(Order.id))
     query = _list_query(shape, values, scope)
 
-    def count_upto(limit: int) -> int:
+    def count_filtered(limit: int) -> int:
         return query.select(SQL("1")).order_by().limit(limit).count()
 
-    def page_rows(limit: int, offset: int, more: bool) -> list:
+    def filtered_rows(limit: int, offset: int, more: bool) -> list:
         return list(query.order_by(*_NEWEST).limit(limit).offset(offset))
 
-    return Page.capped(count_upto, page_rows, page, per_page, ORDER_COUNT_CAP)
+    return Page.capped(count_filtered, filtered_rows, page, per_page, ORDER_COUNT_CAP)
 
 
 def _order_in(party: Party, side: str, order_id) -> Order:
