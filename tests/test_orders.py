@@ -734,3 +734,15 @@ def test_a_closed_day_cannot_be_chosen_for_delivery(client, login, shop):
     response, _key = checkout(client, shop, slot=f"{third}|08:00|12:00")
     assert response.status_code == 422 and "not available" in text_of(response)
     assert Order.select().count() == 0
+
+
+def test_my_suppliers_shows_the_credit_left(client, login, shop):
+    shop["link"].payment_method = "on_account"
+    shop["link"].credit_limit_minor = 10000
+    shop["link"].save()
+    placed(client, login, shop, "2")  # 24.20
+    login(shop["buyer"])
+    page = text_of(client.get(f"/p/{shop['customer'].id}/suppliers/"))
+    assert "€75.80 of €100.00" in page
+    overview = text_of(client.get(f"{base(shop)}/"))
+    assert "Owed on account €24.20" in overview and "Available credit €75.80" in overview

@@ -13,7 +13,7 @@ from flask_login import current_user
 from models.base import DomainError, NotFound
 from models.buyer_catalog import catalog_for, catalog_link, priced_product, product_for
 from models.catalog_terms import conditions_for
-from models.ledger import owed_minor
+from models.ledger import owed_by, owed_minor
 from models.messages import unread_counts
 from models.orders import cart_count
 from models.pricing import order_conditions
@@ -40,11 +40,13 @@ bp = Blueprint("suppliers", __name__, url_prefix="/p/<int:party_id>/suppliers")
 def index(party_id):
     """The suppliers of this company, the requests waiting for an answer first."""
     links = suppliers_of(g.party)
+    connected = [r for r in links if r.status == "connected"]
     return page_or_block(
         "suppliers/index.html",
         None,
         pending=[r for r in links if r.status == "pending"],
-        connected=[(r, effective_terms(r, r.supplier)) for r in links if r.status == "connected"],
+        connected=[(r, effective_terms(r, r.supplier)) for r in connected],
+        owed=owed_by([r.id for r in connected]),
         payment_methods=PAYMENT_METHOD_LABELS,
     )
 
