@@ -153,6 +153,16 @@ def test_without_javascript_an_order_is_placed_with_plain_forms(nojs_page, live_
     page.locator('[data-testid="place-order"]').click()
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     expect(page.locator('[data-testid="order-status"]')).to_have_class(re.compile("status-placed"))
+    order_id = page.url.rsplit("/", 1)[1]
+    # the supplier's staff confirm it with a plain form too
+    page.context.clear_cookies()
+    sign_in(page, live_server, "supplier-staff@example.com")
+    page.locator('.party-nav a[href$="/sales/"]').click()
+    page.locator(f'[data-testid="order-row"] a[href$="/sales/{order_id}"]').click()
+    page.locator('[data-testid="do-confirm"]').click()
+    expect(page.locator('[data-testid="order-status"]')).to_have_class(
+        re.compile("status-confirmed")
+    )
 
 
 def test_a_buyer_adds_from_the_catalog_cards(page, live_server):
