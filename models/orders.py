@@ -812,6 +812,20 @@ def _chosen_slot(value: str, relationship: Relationship, product_ids: list[int])
     )
 
 
+def order_amounts(totals: OrderTotals, line_count: int) -> dict:
+    """An order's amount columns from its totals."""
+    return {
+        "subtotal_minor": totals.subtotal,
+        "discount_minor": totals.discount,
+        "discount_bp": totals.conditions.discount_bp,
+        "delivery_minor": totals.delivery,
+        "net_minor": totals.net,
+        "vat_minor": totals.vat,
+        "total_minor": totals.total,
+        "line_count": line_count,
+    }
+
+
 @dataclass
 class PlacedOrder:
     order: Order
@@ -926,14 +940,7 @@ def place_order(
             frame_end=time_text(slot.end) if slot and slot.end else None,
             po_reference=po_reference,
             comment=comment,
-            subtotal_minor=totals.subtotal,
-            discount_minor=totals.discount,
-            discount_bp=totals.conditions.discount_bp,
-            delivery_minor=totals.delivery,
-            net_minor=totals.net,
-            vat_minor=totals.vat,
-            total_minor=totals.total,
-            line_count=len(cart.items),
+            **order_amounts(totals, len(cart.items)),
             search_text=fold(po_reference)[:200],
             idempotency_key=key,
         )

@@ -12,7 +12,7 @@ from .buyer_catalog import priced_by_id
 from .catalog import Product
 from .catalog_terms import conditions_for
 from .ledger import AccountEntry
-from .orders import CartLine, Order, OrderEvent, OrderLine, _address_text
+from .orders import CartLine, Order, OrderEvent, OrderLine, _address_text, order_amounts
 from .parties import Membership, Party, User
 from .pricing import order_totals, whole
 from .relationships import Relationship, effective_terms
@@ -145,14 +145,7 @@ def _orders_of(link, product_ids, per_year, today, rng, users) -> None:
             invoice_address_text=_address_text(invoice) if invoice else "",
             delivery_date=(placed_at + dt.timedelta(days=2)).date(),
             po_reference=f"PO-{placed_at:%y%m}-{number + 1:02d}" if number % 3 == 0 else "",
-            subtotal_minor=totals.subtotal,
-            discount_minor=totals.discount,
-            discount_bp=totals.conditions.discount_bp,
-            delivery_minor=totals.delivery,
-            net_minor=totals.net,
-            vat_minor=totals.vat,
-            total_minor=totals.total,
-            line_count=len(lines),
+            **order_amounts(totals, len(lines)),
             search_text=f"po-{placed_at:%y%m}-{number + 1:02d}" if number % 3 == 0 else "",
             idempotency_key=f"demo-{link.id}-{number}",
             cancel_reason={"cancelled": "Niet meer leverbaar", "rejected": "Adres onbekend"}.get(
