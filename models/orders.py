@@ -44,7 +44,9 @@ from .base import (
     DomainError,
     NotFound,
     Page,
+    contains,
     from_minor,
+    like_pattern,
     retrying,
     transaction,
     utcnow,
@@ -1216,7 +1218,11 @@ def _found(side: str, numbered: bool, clientele: bool, party_id, text, number=No
     read every order of a large supplier. Both columns are in each index: no row is read."""
     own = Order.customer if side == "purchases" else Order.supplier
     columns = (Order.id, Order.placed_at)
-    found = Order.select(*columns).where(own == party_id, Order.search_text == text)
+    if side == "purchases":  # a buyer's own orders are few: any part of the reference
+        reference = contains(Order.search_text, text)
+    else:  # a supplier's may be millions: the reference as written, along its index
+        reference = Order.search_text == text
+    found = Order.select(*columns).where(own == party_id, reference)
     if numbered:
         found = found | Order.select(*columns).where(own == party_id, Order.id == number)
     if clientele:
@@ -1296,7 +1302,8 @@ def orders_page(party: Party, side: str, filters: OrderFilters, page=1, per_page
         clients = matching_client_ids(party, text, CLIENTS_SEARCHED)
     own = Order.customer if side == "purchases" else Order.supplier
     numbered = text.lstrip("0").isdigit() and len(text) <= 12
-    search_values = [party.id, fold(text)[:200]]
+    folded = fold(text)[:200]
+    search_values = [party.id, like_pattern(folded) if side == "purchases" else folded]
     if numbered:
         search_values.append(int(text))
     if clients:  # padded with 0 (no client) to one length: one prepared query
@@ -1315,8 +1322,7 @@ def orders_page(party: Party, side: str, filters: OrderFilters, page=1, per_page
         side,
         numbered,
         bool(clients),
-        party.id,
-        fold(text)[:200],
+        *search_values[:2],
         int(text) if numbered else None,
         clients,
     )

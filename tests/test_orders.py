@@ -508,6 +508,14 @@ def test_lists_filter_by_status_and_search_by_number_and_reference(client, login
     checkout(client, shop, po_reference="Q-4711")
     buyer_list = f"/p/{shop['customer'].id}/orders/"
     assert "Q-4711" in text_of(client.get(f"{buyer_list}?q=q-4711"))
+    assert "Q-4711" in text_of(client.get(f"{buyer_list}?q=471"))  # a buyer's: any part
+    supplier_list = f"/p/{shop['supplier'].id}/sales/"
+    client.post("/signout")
+    login(shop["admin"])
+    assert "Q-4711" in text_of(client.get(f"{supplier_list}?q=Q-4711"))
+    assert "Q-4711" not in text_of(client.get(f"{supplier_list}?q=471"))  # as written
+    client.post("/signout")
+    login(shop["buyer"])
     found = text_of(client.get(f"{buyer_list}?q={first.number}"))
     assert first.number in found and "Q-4711" not in found
     response = client.get(f"{buyer_list}?status=delivered", headers={"HX-Request": "true"})
