@@ -9,6 +9,7 @@ amount owed is the sum of the entries, and it is what the credit limit is checke
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import lazy_gettext as _l
 from peewee import (
@@ -98,8 +99,11 @@ def entries_of(relationship: Relationship, limit: int = 50) -> list[AccountEntry
 
 def _amount(value, currency: str, field: str, allow_negative: bool) -> int:
     """A typed amount ("125.50", "1.234,50", "-20" for a correction) in minor units."""
+    text = clean_text(value, 40)
+    if not re.fullmatch(r"-?[0-9][0-9., ]*", text or "0"):  # digits, separators, a sign
+        raise DomainError(_l("Enter an amount such as 125.50."), field)
     try:
-        amount = imports.amount(clean_text(value, 40))
+        amount = imports.amount(text)
     except DomainError:
         raise DomainError(_l("Enter an amount such as 125.50."), field) from None
     if amount is None:

@@ -20,7 +20,7 @@ import io
 import re
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from peewee import (
@@ -205,10 +205,14 @@ class OrderLine(BaseModel):
     product = ForeignKeyField(Product, null=True, on_delete="SET NULL", backref="+")
     position = IntegerField()
     sku = CharField(max_length=40)
-    name = CharField(max_length=200)
+    name = CharField(max_length=200)  # as the buyer read it (their language)
+    name_own = CharField(max_length=200, default="")  # in the supplier's language
     own_code = CharField(max_length=60, default="")
     quantity = IntegerField()
     unit_minor = IntegerField()
+    # the net unit price in hundredths of a minor unit: a line is rounded once (unit price ×
+    # quantity), so its unit price is shown as precisely as the line needs ("€12.3767")
+    unit_hundredths = IntegerField(default=0)
     line_minor = IntegerField()
     vat_rate_bp = IntegerField()
     price_source = CharField(max_length=16, default="list_price")
@@ -219,6 +223,18 @@ class OrderLine(BaseModel):
     @property
     def vat_rate(self) -> Decimal:
         return Decimal(self.vat_rate_bp) / 100
+
+    @property
+    def supplier_name(self) -> str:
+        """The product's name as the supplier's staff read it."""
+        return self.name_own or self.name
+
+    @property
+    def unit_exact(self) -> Decimal:
+        """The net unit price in minor units, to a hundredth (older lines: as rounded)."""
+        if self.unit_hundredths:
+            return Decimal(self.unit_hundredths) / 100
+        return Decimal(self.unit_minor)
 
 
 class OrderEvent(BaseModel):
@@ -284,6 +300,16 @@ class CartItem:
         if self.item is None or self.item.quote is None:
             return None
         return whole(Decimal(self.item.quote.shown_line) / self.line.quantity)
+
+    @property
+    def unit_exact(self) -> Decimal | None:
+        """The unit price the buyer reads, in minor units to a hundredth: the line is
+        rounded once, so the unit price is shown as precisely as the line needs."""
+        if not self.available:
+            return None
+        q = self.item.quote
+        exact = Decimal(q.shown_line) / self.line.quantity if q.gross else q.net_unit
+        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def price_changed(self) -> bool:
@@ -394,7 +420,9 @@ def _check_orderable(relationship: Relationship) -> None:
 def add_to_cart(
     actor: User, relationship: Relationship, product_id, quantity, language: str
 ) -> CartLine:
-    """Put a product the client's catalog shows into its cart (or add to the line it has)."""
+    """Put a product the client's catalog shows into its cart (or add to the line it has);
+    refused while the client may not order (inactive, do not sell)."""
+    _check_orderable(relationship)
     quantity = parse_quantity(quantity)
     try:
         product_id = int(product_id)
@@ -490,6 +518,11 @@ class QuickLine:
     quantity: int | None
     problem: object = None  # why it cannot go into the cart
     product_id: int | None = None
+    raw: str = ""  # the line as typed (given back to correct when it was not added)
+
+    def __post_init__(self):
+        if not self.raw:
+            self.raw = f"{self.code} {self.quantity or ''}".strip()
 
 
 @dataclass
@@ -518,20 +551,20 @@ def parse_quick_text(text: str) -> list[QuickLine]:
         if number == 1 and parts[0].casefold() in ("code", "sku", "product", "article"):
             continue
         code = clean_text(parts[0], 61)
+        raw = clean_text(line, 200)
         if len(parts) == 1:
-            parsed.append(QuickLine(number, code, 1))
+            parsed.append(QuickLine(number, code, 1, raw=raw))
             continue
         if len(parts) > 2:
-            parsed.append(
-                QuickLine(number, code, None, _l("Write a code and a quantity, nothing more."))
-            )
+            problem = _l("Write a code and a quantity, nothing more.")
+            parsed.append(QuickLine(number, code, None, problem, raw=raw))
             continue
         try:
             quantity = parse_quantity(parts[1])
         except DomainError as error:
-            parsed.append(QuickLine(number, code, None, error.message))
+            parsed.append(QuickLine(number, code, None, error.message, raw=raw))
             continue
-        parsed.append(QuickLine(number, code, quantity))
+        parsed.append(QuickLine(number, code, quantity, raw=raw))
     if len(parsed) > MAX_QUICK_LINES:
         raise DomainError(_l("Paste at most %(max)s lines at once."), "lines", max=MAX_QUICK_LINES)
     return parsed
@@ -957,9 +990,11 @@ def place_order(
                     "position": position,
                     "sku": item.product.sku,
                     "name": _line_name(cart_item)[:200],
+                    "name_own": _own_name(item)[:200],
                     "own_code": item.own_code.code if item.own_code else "",
                     "quantity": cart_item.line.quantity,
                     "unit_minor": whole(q.net_unit),
+                    "unit_hundredths": whole(q.net_unit * 100),
                     "line_minor": q.net_line,
                     "vat_rate_bp": int(q.vat_rate * 100),
                     "price_source": q.source,
@@ -988,6 +1023,12 @@ def clean_text_block(value, max_length: int) -> str:
     text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()[:max_length]
+
+
+def _own_name(item: PricedProduct) -> str:
+    """The product's name in the supplier's language (its SKU when it has none)."""
+    own = getattr(item.product, "own_text", None)
+    return own.name if own is not None and own.id is not None and own.name else item.product.sku
 
 
 def _line_name(cart_item: CartItem) -> str:

@@ -12,7 +12,15 @@ from .buyer_catalog import priced_by_id
 from .catalog import Product
 from .catalog_terms import conditions_for
 from .ledger import AccountEntry
-from .orders import CartLine, Order, OrderEvent, OrderLine, _address_text, order_amounts
+from .orders import (
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    _address_text,
+    _own_name,
+    order_amounts,
+)
 from .parties import Membership, Party, User
 from .pricing import order_totals, whole
 from .relationships import Relationship, effective_terms
@@ -160,9 +168,11 @@ def _orders_of(link, product_ids, per_year, today, rng, users) -> None:
                     "position": position,
                     "sku": item.product.sku,
                     "name": (item.text.name if item.text else item.product.sku)[:200],
+                    "name_own": _own_name(item)[:200],
                     "own_code": item.own_code.code if item.own_code else "",
                     "quantity": quantity,
                     "unit_minor": whole(item.quote.net_unit),
+                    "unit_hundredths": whole(item.quote.net_unit * 100),
                     "line_minor": net,
                     "vat_rate_bp": int(item.quote.vat_rate * 100),
                     "price_source": item.quote.source,

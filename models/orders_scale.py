@@ -87,6 +87,7 @@ def grow_orders(
                     "name": name[:200],
                     "quantity": quantity,
                     "unit_minor": price,
+                    "unit_hundredths": price * 100,
                     "line_minor": price * quantity,
                     "vat_rate_bp": 2100,
                 }

@@ -136,6 +136,11 @@ class Quote:
     steps: tuple[Step, ...]
 
     @property
+    def net_unit_exact(self) -> Decimal:
+        """The net unit price in minor units to a hundredth (as a line's unit price shows)."""
+        return self.net_unit.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
     def net_unit_minor(self) -> int:
         """The net unit price rounded half-up to a whole minor unit (as a line shows it)."""
         return whole(self.net_unit)

@@ -4,7 +4,7 @@ supplier's page of "My suppliers", one cart per company and supplier."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -63,6 +63,7 @@ def _cart_page(relationship, status=200, block=None, **state):
     state.setdefault("quick", None)
     state.setdefault("quick_text", "")
     state.setdefault("errors", {})
+    state["oob_count"] = block is not None  # the Cart tab's count, when a region is swapped
     return render_tab(
         relationship,
         status=status,
@@ -213,7 +214,28 @@ def quick(party_id, relationship_id):
         status = 200
     else:
         status = 422 if errors or (result.problems and not result.added) else 200
-    keep = "\n".join(f"{line.code} {line.quantity or ''}".strip() for line in result.problems)
+    keep = "\n".join(line.raw for line in result.problems)
+    if not wants_block() and result.added:
+        # without JavaScript, what was added is said on the cart's own page (a reload of it
+        # must not add the lines again); the lines not added are listed there too
+        flash(
+            ngettext(
+                "%(num)s line added to your cart.",
+                "%(num)s lines added to your cart.",
+                len(result.added),
+            )
+        )
+        for line in result.problems:
+            flash(
+                _(
+                    "Line %(number)s: %(code)s — %(problem)s",
+                    number=line.number,
+                    code=line.code,
+                    problem=line.problem,
+                ),
+                "error",
+            )
+        return redirect_to(url_for(".show", party_id=party_id, relationship_id=relationship_id))
     if wants_block() or status != 200 or result.problems or result.added:
         return _cart_page(
             relationship,
@@ -257,6 +279,8 @@ def checkout(party_id, relationship_id):
     """Check out the cart: where and when to deliver, the full breakdown, and the button."""
     relationship = _link(relationship_id)
     if request.method == "GET":
+        if may_order(relationship) is not None:  # the cart says why not
+            return redirect_to(url_for(".show", party_id=party_id, relationship_id=relationship_id))
         state = _checkout_state(relationship)
         if not state["cart"].items:
             return redirect_to(url_for(".show", party_id=party_id, relationship_id=relationship_id))

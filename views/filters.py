@@ -3,7 +3,8 @@
 from decimal import Decimal
 from urllib.parse import quote
 
-from babel.numbers import get_currency_name
+from babel.numbers import format_currency as babel_currency
+from babel.numbers import get_currency_name, get_currency_precision
 from flask import url_for
 from flask_babel import (
     format_currency,
@@ -24,6 +25,20 @@ def money(amount: Decimal | None, currency: str) -> str:
         return ""
     key = ("money", type(amount), amount, currency, locale_name())
     return remembered(key, lambda: format_currency(amount, currency))
+
+
+def unit_money(minor, currency: str) -> str:
+    """A unit price in minor units that may hold fractions of one (a hundredth: "€12.3767"),
+    with as many decimals as it needs, at least the currency's."""
+    if minor is None:
+        return ""
+    digits = get_currency_precision(currency)
+    amount = (Decimal(minor) / (10**digits)).quantize(Decimal(1).scaleb(-(digits + 2)))
+    key = ("unit_money", amount, currency, locale_name())
+    return remembered(
+        key,
+        lambda: babel_currency(amount, currency, locale=locale_name(), decimal_quantization=False),
+    )
 
 
 def number(value) -> str:
@@ -98,6 +113,7 @@ def register(app) -> None:
         money=money,
         minor_money=lambda minor, currency: money(from_minor(minor, currency), currency),
         minor_amount=from_minor,
+        unit_money=unit_money,
         bp_percent=lambda basis_points: number(Decimal(basis_points) / 100),
         country_name=country_name,
         currency_name=currency_name,

@@ -98,10 +98,12 @@ def up(migrator, db):
         product = ForeignKeyField(Product, null=True, on_delete="SET NULL")
         position = IntegerField()
         sku = CharField(max_length=40)
-        name = CharField(max_length=200)
+        name = CharField(max_length=200)  # in the buyer's language
+        name_own = CharField(max_length=200, default="")  # in the supplier's
         own_code = CharField(max_length=60, default="")
         quantity = IntegerField()
-        unit_minor = IntegerField()  # the net unit price, rounded (shown; the line is exact)
+        unit_minor = IntegerField()  # the net unit price, rounded
+        unit_hundredths = IntegerField(default=0)  # the same in hundredths of a minor unit
         line_minor = IntegerField()  # net line, rounded half-up once
         vat_rate_bp = IntegerField()
         price_source = CharField(max_length=16, default="list_price")

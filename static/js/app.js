@@ -68,8 +68,9 @@
     if (invalid) { invalid.focus(); return; }
     // When the swap took the focused control away, a field that takes the next entry (quick
     // order: the next scan) gets the focus back.
-    var focused = document.activeElement;
-    if (focused && focused !== document.body && document.contains(focused)) { return; }
+    var config = event.detail && event.detail.requestConfig;
+    var from = config && config.elt;
+    if (!from || !from.closest || !from.closest("[data-refocus-after]")) { return; }
     var again = document.querySelector("[data-refocus]");
     if (again) { again.focus(); }
   });
