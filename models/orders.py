@@ -137,7 +137,9 @@ class CartLine(BaseModel):
 class Order(BaseModel):
     """An order a client placed with a supplier, with the amounts it was placed at."""
 
-    relationship = ForeignKeyField(Relationship, backref="+", on_delete="CASCADE")
+    # a removed relationship (only when none of its orders is open, F13) leaves its past
+    # orders to both parties: they keep their supplier and customer
+    relationship = ForeignKeyField(Relationship, null=True, backref="+", on_delete="SET NULL")
     supplier = ForeignKeyField(Party, backref="+", on_delete="CASCADE")
     customer = ForeignKeyField(Party, backref="+", on_delete="CASCADE")
     status = CharField(max_length=16)
@@ -1445,7 +1447,12 @@ def change_status(
     if len(reason) > 500:
         raise DomainError(_l("Use at most 500 characters."), "reason")
     order = _order_in(supplier, "sales", order_id)
-    relationship = Relationship.get_by_id(order.relationship_id)
+    relationship = Relationship.get_or_none(Relationship.id == order.relationship_id)
+    if relationship is None:  # the client was removed: its past orders cannot change
+        raise IllegalTransition(
+            _l("An order that is “%(status)s” cannot be changed that way."),
+            status=order.status_label,
+        )
     with transaction(lock=relationship):
         order = Order.get_by_id(order.id)  # its status now, after the lock
         if (

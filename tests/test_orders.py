@@ -793,3 +793,21 @@ def test_the_supplier_reads_the_order_lines_in_its_own_language(client, login, s
     client.post("/signout")
     login(admin)
     assert "Brood" in text_of(client.get(f"/p/{supplier.id}/sales/{order.id}"))
+
+
+def test_removing_a_client_keeps_its_past_orders_for_both_sides(client, login, shop):
+    order = placed(client, login, shop)
+    login(shop["admin"])
+    client.post(f"/p/{shop['supplier'].id}/sales/{order.id}/confirm")
+    client.post(f"/p/{shop['supplier'].id}/sales/{order.id}/ship")
+    client.post(f"/p/{shop['supplier'].id}/sales/{order.id}/deliver")
+    response = client.post(f"/p/{shop['supplier'].id}/clients/{shop['link'].id}/remove")
+    assert response.status_code == 303
+    assert not Relationship.select().where(Relationship.id == shop["link"].id).exists()
+    kept = Order.get_by_id(order.id)
+    assert kept.relationship_id is None and OrderLine.select().count() == 1
+    assert client.get(f"/p/{shop['supplier'].id}/sales/{order.id}").status_code == 200
+    client.post("/signout")
+    login(shop["buyer"])
+    page = text_of(client.get(f"/p/{shop['customer'].id}/orders/{order.id}"))
+    assert "Brouwer" in page and "Coffee" in page

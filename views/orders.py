@@ -119,6 +119,8 @@ def reorder_lines(party_id, order_id):
     """Put a past order's lines into the cart again, at today's prices."""
     try:
         order, _lines, _events = order_of(g.party, "purchases", order_id)
+        if order.relationship_id is None:  # no longer a client of that supplier
+            abort(404)
         relationship = catalog_link(g.party, order.relationship_id, current_user.id)
     except NotFound:
         abort(404)

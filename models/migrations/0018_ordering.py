@@ -47,7 +47,8 @@ def up(migrator, db):
             indexes = ((("relationship", "user", "product"), True),)
 
     class SalesOrder(Model):
-        relationship = ForeignKeyField(Relationship, on_delete="CASCADE")
+        # a removed relationship leaves its past orders to both parties
+        relationship = ForeignKeyField(Relationship, null=True, on_delete="SET NULL")
         supplier = ForeignKeyField(Party, on_delete="CASCADE")
         customer = ForeignKeyField(Party, on_delete="CASCADE")
         status = CharField(max_length=16)
