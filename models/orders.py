@@ -38,7 +38,7 @@ from peewee import (
 )
 
 from . import audit
-from .addresses import Address, DeliveryPoint, add_address, addresses_of
+from .addresses import ADDRESS_FIELDS, Address, DeliveryPoint, add_address, addresses_of
 from .base import (
     BaseModel,
     DomainError,
@@ -1069,19 +1069,7 @@ def _delivery_of(actor: User, customer: Party, values: dict, can_add_address: bo
             raise DomainError(
                 _l("Only supervisors and admins can add an address."), "delivery_address"
             )
-        fields = {
-            name: values.get(f"new_{name}", "")
-            for name in (
-                "label",
-                "recipient",
-                "street",
-                "street2",
-                "postal_code",
-                "city",
-                "region",
-                "country",
-            )
-        }
+        fields = {name: values.get(f"new_{name}", "") for name in ADDRESS_FIELDS}
         try:
             address = add_address(actor, customer, kind="delivery", **fields)
         except DomainError as error:

@@ -12,7 +12,6 @@ from models.base import DomainError, NotFound
 from models.buyer_catalog import catalog_link
 from models.order_mail import notify_placed
 from models.orders import (
-    MAX_QUICK_CHARS,
     OrderRefused,
     QuickResult,
     accept_prices,
@@ -197,8 +196,6 @@ def quick(party_id, relationship_id):
         elif code:
             lines = parse_quick_text(f"{code} {request.form.get('quantity', '').strip() or 1}")
         else:
-            if len(text) > MAX_QUICK_CHARS:
-                raise DomainError(_("Paste at most %(max)s lines at once.", max=1000), "lines")
             lines = parse_quick_text(text)
             if not lines:
                 errors["lines"] = _("Paste or type at least one line: a code and a quantity.")
