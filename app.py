@@ -133,7 +133,9 @@ def create_app(config: dict | None = None) -> Flask:
         clients,
         code_import,
         company,
+        gift_cards,
         invitations,
+        loyalty,
         messages,
         parties,
         price_lists,
@@ -147,6 +149,8 @@ def create_app(config: dict | None = None) -> Flask:
         vat_classes,
         view_as,
     )
+    from views import approvals as approval_views
+    from views import budgets as budget_views
     from views import cart as cart_views
     from views import orders as order_views
 
@@ -175,6 +179,10 @@ def create_app(config: dict | None = None) -> Flask:
         cart_views.bp,
         order_views.bp,
         order_views.sales,
+        budget_views.bp,
+        approval_views.bp,
+        gift_cards.bp,
+        loyalty.bp,
     ):
         app.register_blueprint(blueprint)
     access.public(app.view_functions["static"])
@@ -409,6 +417,9 @@ def _register_cli(app: Flask) -> None:
     @click.option("--order-lines", default=0, show_default=True, help="Order lines in total.")
     @click.option("--order-clients", default=0, show_default=True, help="Clients ordering.")
     @click.option("--buyers", default=0, show_default=True, help="Users of the bench buyer.")
+    @click.option(
+        "--graph-orders", default=0, show_default=True, help="Orders of one client, 3 years."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     def demo_scale(
         party_id,
@@ -422,6 +433,7 @@ def _register_cli(app: Flask) -> None:
         order_lines,
         order_clients,
         buyers,
+        graph_orders,
         as_json,
         **catalog,
     ):
@@ -445,7 +457,12 @@ def _register_cli(app: Flask) -> None:
             clients=clients,
             messages=messages,
             catalog=catalog,
-            orders={"order_lines": order_lines, "order_clients": order_clients, "buyers": buyers},
+            orders={
+                "order_lines": order_lines,
+                "order_clients": order_clients,
+                "buyers": buyers,
+                "graph_orders": graph_orders,
+            },
             **sizes,
         )
         result = {
@@ -462,6 +479,11 @@ def _register_cli(app: Flask) -> None:
             "products": done.products,
             "buyer": done.buyer_email,
         }
+        if graph_orders:  # the client whose sales graph `make bench` measures (F22)
+            from models.sales_graph_scale import graph_client
+
+            link = graph_client(done.party)
+            result["graph_client"] = link.id if link else None
         if as_json:
             click.echo(json.dumps(result))
             return
@@ -480,4 +502,7 @@ def _register_cli(app: Flask) -> None:
         click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
         for email, who in DEMO_SIGNINS:
             click.echo(f"  {email:<30} {who}")
+        from models.credit_demo import DEMO_GIFT_CARD_SIGNIN
+
+        click.echo(f"\n{DEMO_GIFT_CARD_SIGNIN}")
         click.echo("")

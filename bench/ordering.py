@@ -168,6 +168,24 @@ def timed_operations(port: int, db_path: Path, data: dict, cookie: str, say) -> 
     return results
 
 
+def checkouts_at_once(port: int, base: str, tokens: list, cookies: list) -> tuple[list, float]:
+    """Every buyer presses "Place the order" at the same moment: their answers, and seconds."""
+    barrier = threading.Barrier(len(cookies))
+
+    def press(i):
+        barrier.wait()
+        form = {"csrf_token": tokens[i], "key": secrets.token_urlsafe(24)}
+        try:
+            return _post(port, f"{base}/checkout", form, cookies[i], timeout=300)
+        except OSError as error:
+            return 0, str(error), 0.0
+
+    begun = time.perf_counter()
+    with ThreadPoolExecutor(len(cookies)) as pool:
+        answers = list(pool.map(press, range(len(cookies))))
+    return answers, time.perf_counter() - begun
+
+
 def concurrent_checkouts(port: int, db_path: Path, data: dict, sign_in, say) -> dict:
     """200 buyers of one client press "Place the order" at once against its credit limit."""
     carts = Carts(db_path, data)
@@ -202,20 +220,7 @@ def concurrent_checkouts(port: int, db_path: Path, data: dict, sign_in, say) -> 
     carts.terms("on_account", limit)
     for email in emails:
         carts.fill(users[email], 1)
-    barrier = threading.Barrier(len(emails))
-
-    def press(i):
-        barrier.wait()
-        form = {"csrf_token": tokens[i], "key": secrets.token_urlsafe(24)}
-        try:
-            return _post(port, f"{base}/checkout", form, cookies[i], timeout=300)
-        except OSError as error:
-            return 0, str(error), 0.0
-
-    begun = time.perf_counter()
-    with ThreadPoolExecutor(len(emails)) as pool:
-        answers = list(pool.map(press, range(len(emails))))
-    seconds = time.perf_counter() - begun
+    answers, seconds = checkouts_at_once(port, base, tokens, cookies)
     accepted = sum(1 for status, _b, _ms in answers if status == 303)
     refused = [body for status, body, _ms in answers if 400 <= status < 500]
     clear = sum(1 for body in refused if "exceeds your credit limit" in body)

@@ -19,6 +19,7 @@ Later issues add their pages to ENTRIES.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import http.cookiejar
 import json
@@ -57,6 +58,8 @@ FULL = {
     "order_lines": 1_000_000,
     "order_clients": 10_000,
     "buyers": 200,
+    # the sales graph (issue 11): one client with 10,000 orders over three years
+    "graph_orders": 10_000,
 }
 CONNECTIONS = 16  # throughput (rps, ratio): enough to keep both workers busy all the time
 # latency (p50, p95): one connection per worker, so that a request never waits in a queue behind
@@ -82,7 +85,7 @@ end
 class Entry:
     name: str
     kind: str  # "page" | "fragment"
-    path: str  # with {party}, {schedule}, {buyer}, {link} and {product} placeholders
+    path: str  # with {party}, {schedule}, {buyer}, {link}, {product}... placeholders (ids_of)
     target: str = ""  # the region an htmx request names (HX-Target), if any
     buyer: bool = False  # measured as the buyer of the party's catalog, not its admin
 
@@ -169,6 +172,27 @@ ENTRIES = [
     Entry("purchases", "page", "/p/{buyer}/orders/", buyer=True),
     Entry("purchases_page_2", "fragment", "/p/{buyer}/orders/?page=2", "order-rows", buyer=True),
     Entry("client_orders", "page", "/p/{party}/clients/{client}/orders"),
+    # the sales graph (issue 11): a client's with 10,000 orders over three years, its default
+    # range (the last 12 months by month) and all three years by week; the supplier's home,
+    # all clients' orders of the last 12 months with the top clients, as the home loads it
+    Entry(
+        "sales_graph_client",
+        "fragment",
+        "/p/{party}/clients/{graph_client}/sales?quick=last_12_months&group=month",
+        "sales-graph",
+    ),
+    Entry(
+        "sales_graph_client_3y",
+        "fragment",
+        "/p/{party}/clients/{graph_client}/sales?from={three_years_ago}&to={today}&group=week",
+        "sales-graph",
+    ),
+    Entry(
+        "sales_graph_home",
+        "fragment",
+        "/p/{party}/?quick=last_12_months&group=month",
+        "sales-graph",
+    ),
 ]
 
 
@@ -428,15 +452,27 @@ def ids_of(db_path: Path, data: dict) -> dict:
             " OFFSET 500",
             party,
         )
-        order = one("SELECT MAX(id) FROM sales_order WHERE supplier_id = ?", party)
+        # the sales graph's client (its 10,000 orders come last) is not the one the order
+        # pages show
+        graph = data.get("graph_client") or 0
+        order = one(
+            "SELECT MAX(id) FROM sales_order WHERE supplier_id = ? AND relationship_id IS NOT ?",
+            party,
+            graph,
+        )
         client = one(
             "SELECT relationship_id FROM sales_order WHERE supplier_id = ? AND relationship_id"
-            " <> ? ORDER BY id DESC LIMIT 1",
+            " NOT IN (?, ?) ORDER BY id DESC LIMIT 1",
             party,
             link,
+            graph,
         )
+    today = dt.date.today()
     return {
         **data,
+        "graph_client": data.get("graph_client") or 0,
+        "today": today.isoformat(),
+        "three_years_ago": today.replace(year=today.year - 3, day=min(today.day, 28)).isoformat(),
         "order": order,
         "client": client,
         "schedule": schedule,
@@ -602,6 +638,13 @@ def main() -> None:
 
                 ordering = timed_operations(portal, big_db, big, cookies[True], say)
                 ordering["concurrency"] = concurrent_checkouts(portal, big_db, big, sign_in, say)
+            budgets = {}
+            if not args.only or "budgets" in args.only:
+                sys.path.insert(0, str(ROOT))
+                from bench.budgets import shared_budget_checkouts, spending_of_one_user
+
+                budgets = shared_budget_checkouts(portal, big_db, big, sign_in, say)
+                budgets["spending"] = spending_of_one_user(big_db, big, f"sqlite:///{big_db}", say)
         finally:
             os.unlink(script.name)
     finally:
@@ -620,6 +663,7 @@ def main() -> None:
         "connections": {"throughput": CONNECTIONS, "latency": LATENCY_CONNECTIONS},
         "export": export,
         "ordering": ordering,
+        "budgets": budgets,
         "entries": {
             name: {
                 key: figures[key] if key != "queries" else queries[name]
@@ -657,6 +701,21 @@ def main() -> None:
             f"  {c['buyers']} buyers at once: {c['accepted']} accepted, {c['refused']} refused "
             f"({c['refused_naming_the_credit_limit']} naming the credit limit), {c['errors']} "
             f"errors; owed {c['owed_minor'] / 100:.2f} of a {c['limit_minor'] / 100:.2f} limit"
+        )
+    if budgets:
+        print("\nBudgets (issue 11):")
+        for action in ("block", "approve"):
+            b = budgets[action]
+            print(
+                f"  {b['buyers']} buyers sharing one budget ({action}): {b['placed']} placed, "
+                f"{b['awaiting_approval']} awaiting approval, {b['refused']} refused "
+                f"({b['refused_naming_the_budget']} naming the budget), {b['errors']} errors; "
+                f"placed {b['placed_minor'] / 100:.2f} of a {b['limit_minor'] / 100:.2f} budget"
+            )
+        s = budgets["spending"]
+        print(
+            f"  one user's spending over {s['orders']:,} orders: median {s['median_ms']} ms, "
+            f"p95 {s['p95_ms']} ms (budget 10 ms)"
         )
     print(f"\n@1/10: queries at 10x less data. Wrote {args.output}", end="")
     print(f" in {time.monotonic() - started:.0f} s.")

@@ -197,11 +197,15 @@ def load_demo() -> dict[str, Party]:
         from . import (
             addresses_demo,
             bank,
+            budgets_demo,
             catalog_demo,
             company,
+            credit_demo,
             invitations,
+            loyalty_demo,
             orders_demo,
             relationships_demo,
+            sales_graph_demo,
             schedules_demo,
         )
 
@@ -214,6 +218,10 @@ def load_demo() -> dict[str, Party]:
             relationships_demo,
             catalog_demo,
             orders_demo,
+            sales_graph_demo,  # after orders_demo: more orders in each client's season
+            budgets_demo,  # after orders_demo: this month's orders count against its budgets
+            credit_demo,
+            loyalty_demo,  # after orders_demo: points of the delivered orders
         )
         for area in areas:
             add_demo = getattr(area, "add_demo", None)

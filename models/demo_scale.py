@@ -440,6 +440,10 @@ def scale_party(
                 buyer,
                 rng,
             )
+        if orders and orders.get("graph_orders"):
+            from .sales_graph_scale import grow_graph_orders
+
+            grow_graph_orders(party, orders["graph_orders"], rng)
     from .catalog import Product
     from .messages import Message
     from .relationships import Relationship

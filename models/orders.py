@@ -37,7 +37,7 @@ from peewee import (
     fn,
 )
 
-from . import audit
+from . import audit, loyalty
 from .addresses import ADDRESS_FIELDS, Address, DeliveryPoint, add_address, addresses_of
 from .base import (
     BaseModel,
@@ -51,6 +51,7 @@ from .base import (
     transaction,
     utcnow,
 )
+from .budgets import BudgetCheck, check_budgets, record_checks
 from .buyer_catalog import PricedProduct, priced_by_id
 from .catalog import Product
 from .catalog_terms import conditions_for
@@ -70,6 +71,7 @@ from .relationships import (
 )
 from .schedules import DeliverySchedule, rules_of, supplier_now
 from .search_index import equals_not_indexed
+from .store_credit import draw_for_order, return_for_order
 
 MAX_QUANTITY = 99_999
 MAX_CART_LINES = 500
@@ -142,7 +144,7 @@ class Order(BaseModel):
     relationship = ForeignKeyField(Relationship, null=True, backref="+", on_delete="SET NULL")
     supplier = ForeignKeyField(Party, backref="+", on_delete="CASCADE")
     customer = ForeignKeyField(Party, backref="+", on_delete="CASCADE")
-    status = CharField(max_length=16)
+    status = CharField(max_length=24)
     placed_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     placed_at = DateTimeField(default=utcnow)
     currency = CharField(max_length=3)
@@ -171,6 +173,9 @@ class Order(BaseModel):
     idempotency_key = CharField(max_length=64)
     cancel_reason = TextField(default="")
     version = IntegerField(default=1)
+    approved_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    approved_at = DateTimeField(null=True)
+    balance_minor = IntegerField(default=0)  # drawn from the client's store credit (F36)
 
     class Meta:
         table_name = "sales_order"
@@ -243,7 +248,7 @@ class OrderEvent(BaseModel):
     """A step of an order's status history: who moved it to which status, and why."""
 
     order = ForeignKeyField(Order, backref="events", on_delete="CASCADE")
-    status = CharField(max_length=16)
+    status = CharField(max_length=24)
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
@@ -926,33 +931,13 @@ def place_order(
                 _l("Prices changed since you opened the checkout. Check the new total."),
             )
         min_order, limit = _terms_minor(current)
-        goods = cart.goods_minor
-        if min_order is not None and goods < min_order:
-            raise OrderRefused(
-                "min_order",
-                _l(
-                    "The minimum order value is %(minimum)s; this order comes to %(goods)s. "
-                    "Add %(missing)s more."
-                ),
-                minimum=_money(min_order, cart.currency),
-                goods=_money(goods, cart.currency),
-                missing=_money(min_order - goods, cart.currency),
-            )
+        _check_minimum(min_order, cart.goods_minor, cart.currency)
         method = effective_terms(current, current.supplier).payment_method.value
-        if method == "on_account" and limit is not None:
-            owed = owed_minor(current.id)
-            if owed + totals.total > limit:
-                raise OrderRefused(
-                    "credit_limit",
-                    _l(
-                        "This order exceeds your credit limit: limit %(limit)s, owed "
-                        "%(owed)s, this order %(order)s, available %(available)s."
-                    ),
-                    limit=_money(limit, cart.currency),
-                    owed=_money(owed, cart.currency),
-                    order=_money(totals.total, cart.currency),
-                    available=_money(max(limit - owed, 0), cart.currency),
-                )
+        balance = balance_to_use(values, current.id, totals.total, cart.currency)
+        if method == "on_account":
+            _check_credit(current.id, limit, totals.total - balance, cart.currency)
+        checks = _check_budgets(actor.id, customer.id, cart.currency, totals.total)
+        status = "awaiting_approval" if _needs_approval(checks) else "placed"
         slot = _chosen_slot(
             values.get("slot", ""), current, [i.line.product_id for i in cart.items]
         )
@@ -961,7 +946,7 @@ def place_order(
             relationship=current,
             supplier=current.supplier_id,
             customer=customer,
-            status="placed",
+            status=status,
             placed_by=actor,
             currency=cart.currency,
             gross=cart.gross,
@@ -980,7 +965,10 @@ def place_order(
             **order_amounts(totals, len(cart.items)),
             search_text=fold(po_reference)[:200],
             idempotency_key=key,
+            balance_minor=balance,
         )
+        # drawn now, also while the order waits for approval (a rejection gives it back)
+        draw_for_order(current, order.id, balance, actor)
         rows = []
         for position, cart_item in enumerate(cart.items, start=1):
             item = cart_item.item
@@ -1004,12 +992,13 @@ def place_order(
             )
         for start in range(0, len(rows), 100):
             OrderLine.insert_many(rows[start : start + 100]).execute()
-        OrderEvent.create(order=order, status="placed", actor=actor)
-        if method == "on_account":
+        OrderEvent.create(order=order, status=status, actor=actor)
+        record_checks(order.id, checks)
+        if status == "placed" and method == "on_account" and totals.total > balance:
             AccountEntry.create(
                 relationship=current,
                 kind="order",
-                amount_minor=totals.total,
+                amount_minor=totals.total - balance,
                 order_id=order.id,
                 entry_date=order.placed_at.date(),
                 reference=order.number,
@@ -1017,6 +1006,95 @@ def place_order(
             )
         CartLine.delete().where(CartLine.relationship == current, CartLine.user == actor).execute()
     return PlacedOrder(order, False)
+
+
+def balance_to_use(values: dict, relationship_id: int, total: int, currency: str) -> int:
+    """The store credit the buyer chose to pay with (F36), in minor units: empty is none; more
+    than the balance or than the order's total is refused on the field."""
+    from .ledger import _amount
+    from .store_credit import usable_balance
+
+    text = clean_text(values.get("balance_used"), 40)
+    if not text:
+        return 0
+    minor = _amount(text, currency, "balance_used", allow_negative=False)
+    available = usable_balance(relationship_id)
+    if minor > available:
+        raise DomainError(
+            _l("Your store credit is %(balance)s: you cannot use more than that."),
+            "balance_used",
+            balance=_money(available, currency),
+        )
+    if minor > total:
+        raise DomainError(
+            _l("This order comes to %(total)s: use at most that."),
+            "balance_used",
+            total=_money(total, currency),
+        )
+    return minor
+
+
+def _check_minimum(min_order: int | None, goods: int, currency: str) -> None:
+    """Refuse goods below the minimum order value, saying by how much."""
+    if min_order is not None and goods < min_order:
+        raise OrderRefused(
+            "min_order",
+            _l(
+                "The minimum order value is %(minimum)s; this order comes to %(goods)s. "
+                "Add %(missing)s more."
+            ),
+            minimum=_money(min_order, currency),
+            goods=_money(goods, currency),
+            missing=_money(min_order - goods, currency),
+        )
+
+
+def _check_credit(relationship_id: int, limit: int | None, amount: int, currency: str) -> None:
+    """Refuse an on-account order that would take what the client owes over its limit."""
+    if limit is None:
+        return
+    owed = owed_minor(relationship_id)
+    if owed + amount > limit:
+        raise OrderRefused(
+            "credit_limit",
+            _l(
+                "This order exceeds your credit limit: limit %(limit)s, owed "
+                "%(owed)s, this order %(order)s, available %(available)s."
+            ),
+            limit=_money(limit, currency),
+            owed=_money(owed, currency),
+            order=_money(amount, currency),
+            available=_money(max(limit - owed, 0), currency),
+        )
+
+
+def _check_budgets(
+    user_id: int, customer_id: int, currency: str, amount: int, exclude_order_id=None
+) -> list[BudgetCheck]:
+    """Every budget the order touches (their rows locked); a *block* budget it would take
+    over its limit refuses it, naming the budget and the amounts (F34)."""
+    checks = check_budgets(
+        user_id, customer_id, currency, amount, exclude_order_id=exclude_order_id, lock=True
+    )
+    for check in checks:
+        if check.outcome == "blocked":
+            raise OrderRefused(
+                "budget",
+                _l(
+                    "This order exceeds the budget “%(name)s”: limit %(limit)s, spent "
+                    "%(spent)s, this order %(order)s, left %(left)s."
+                ),
+                name=check.budget.name,
+                limit=_money(check.budget.limit_minor, currency),
+                spent=_money(check.spent_minor, currency),
+                order=_money(amount, currency),
+                left=_money(check.left_before_minor, currency),
+            )
+    return checks
+
+
+def _needs_approval(checks: list[BudgetCheck]) -> bool:
+    return any(check.outcome == "approval" for check in checks)
 
 
 def clean_text_block(value, max_length: int) -> str:
@@ -1463,11 +1541,17 @@ def change_status(
             order.cancel_reason = reason
         order.save()
         OrderEvent.create(order=order, status=target, actor=actor, note=reason)
-        if action in ("cancel", "reject") and order.payment_method == "on_account":
+        if action == "deliver":
+            loyalty.on_delivered(order, actor)  # points for what was spent (F38)
+        if action in ("cancel", "reject"):
+            loyalty.on_cancelled(order, actor)
+            return_for_order(relationship, order.id, actor)
+        owed = order.total_minor - order.balance_minor
+        if action in ("cancel", "reject") and order.payment_method == "on_account" and owed > 0:
             AccountEntry.create(
                 relationship=relationship,
                 kind="cancellation",
-                amount_minor=-order.total_minor,
+                amount_minor=-owed,
                 order_id=order.id,
                 entry_date=utcnow().date(),
                 reference=order.number,

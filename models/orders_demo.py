@@ -160,26 +160,7 @@ def _orders_of(link, product_ids, per_year, today, rng, users) -> None:
                 status, ""
             ),
         )
-        OrderLine.insert_many(
-            [
-                {
-                    "order": order.id,
-                    "product": item.product.id,
-                    "position": position,
-                    "sku": item.product.sku,
-                    "name": (item.text.name if item.text else item.product.sku)[:200],
-                    "name_own": _own_name(item)[:200],
-                    "own_code": item.own_code.code if item.own_code else "",
-                    "quantity": quantity,
-                    "unit_minor": whole(item.quote.net_unit),
-                    "unit_hundredths": whole(item.quote.net_unit * 100),
-                    "line_minor": net,
-                    "vat_rate_bp": int(item.quote.vat_rate * 100),
-                    "price_source": item.quote.source,
-                }
-                for position, item, quantity, net in lines
-            ]
-        ).execute()
+        add_lines(order.id, lines)
         flow = {
             "placed": ["placed"],
             "confirmed": ["placed", "confirmed"],
@@ -226,6 +207,30 @@ def _orders_of(link, product_ids, per_year, today, rng, users) -> None:
                     entry_date=(placed_at + dt.timedelta(days=rng.randint(10, 30))).date(),
                     reference=f"NL{rng.randint(10**7, 10**8 - 1)}",
                 )
+
+
+def add_lines(order_id: int, lines) -> None:
+    """An order's lines as placing it writes them: (position, priced item, quantity, net)."""
+    OrderLine.insert_many(
+        [
+            {
+                "order": order_id,
+                "product": item.product.id,
+                "position": position,
+                "sku": item.product.sku,
+                "name": (item.text.name if item.text else item.product.sku)[:200],
+                "name_own": _own_name(item)[:200],
+                "own_code": item.own_code.code if item.own_code else "",
+                "quantity": quantity,
+                "unit_minor": whole(item.quote.net_unit),
+                "unit_hundredths": whole(item.quote.net_unit * 100),
+                "line_minor": net,
+                "vat_rate_bp": int(item.quote.vat_rate * 100),
+                "price_source": item.quote.source,
+            }
+            for position, item, quantity, net in lines
+        ]
+    ).execute()
 
 
 def _near_the_limit(link, actor, owed_target: int) -> None:

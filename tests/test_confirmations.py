@@ -14,6 +14,7 @@ from PIL import Image
 
 from models.addresses import Address, DeliveryPoint, add_address, add_delivery_point
 from models.bank import BankAccount, save_bank_account
+from models.budgets import Budget, BudgetParty
 from models.catalog import create_product
 from models.invitations import Invitation, invite_member
 from models.parties import Membership, User
@@ -81,6 +82,10 @@ def shop(make_party, make_member):
     price_list = PriceList.create(supplier=party, name="Horeca", code="H", code_key="h")
     entry = PriceListEntry.create(price_list=price_list, product=product, price_minor=900)
     set_image(admin, party, product.id, _png())
+    budget = Budget.create(
+        owner=party, name="Office", currency="EUR", period="month", limit_minor=100, action="warn"
+    )
+    BudgetParty.create(budget=budget, party=party)
     # (page with the button, action URL, a name the confirmation shows, the record)
     actions = {
         "point": (  # an address's actions and its points' show once it is managed
@@ -157,6 +162,12 @@ def shop(make_party, make_member):
             "KOF-1",
             lambda: ProductImage.get_or_none(ProductImage.product == product.id),
         ),
+        "budget": (
+            f"{base}/budgets/{budget.id}",
+            f"{base}/budgets/{budget.id}/delete",
+            "Office",
+            lambda: Budget.get_or_none(Budget.id == budget.id),
+        ),
     }
     return {"party": party, "admin": admin, "staff": staff, "actions": actions}
 
@@ -174,6 +185,7 @@ KINDS = [
     "category",
     "price",
     "image",
+    "budget",
 ]
 
 

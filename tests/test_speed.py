@@ -198,7 +198,7 @@ PINNED = [
     ),
 ]
 QUERIES = {
-    "home": 5,  # + the connection requests waiting for an admin (issue 8)
+    "home": 6,  # + the connection requests waiting for an admin (issue 8), + has clients? (F22)
     "team": 7,
     "team members region": 5,
     "team, page 2": 7,

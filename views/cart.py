@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
+from models.budgets import check_budgets
 from models.buyer_catalog import catalog_link
 from models.order_mail import notify_placed
 from models.orders import (
@@ -16,6 +17,7 @@ from models.orders import (
     QuickResult,
     accept_prices,
     add_to_cart,
+    balance_to_use,
     cart_count,
     cart_of,
     checkout_options,
@@ -30,6 +32,7 @@ from models.orders import (
     slot_value,
 )
 from models.relationships import may_order
+from models.store_credit import usable_balance
 
 from .access import member
 from .forms.fields import country_choices
@@ -248,8 +251,16 @@ def quick(party_id, relationship_id):
 
 def _checkout_state(relationship, values=None, errors=None, refusal=None, rule=None):
     values = dict(values or {})
+    errors = dict(errors or {})
     cart = cart_of(relationship, _user(), _language())
     options = checkout_options(relationship, cart)
+    store_credit = usable_balance(relationship.id)
+    balance_used = 0
+    if cart.totals and values.get("balance_used") and "balance_used" not in errors:
+        try:  # the store credit the buyer applied, shown in the breakdown (F36)
+            balance_used = balance_to_use(values, relationship.id, cart.totals.total, cart.currency)
+        except DomainError as refusal_:
+            errors["balance_used"] = str(refusal_)
     values.setdefault("key", new_key())
     if not values.get("delivery_address") and options.delivery_addresses:
         values["delivery_address"] = str(options.delivery_addresses[0].id)
@@ -261,12 +272,20 @@ def _checkout_state(relationship, values=None, errors=None, refusal=None, rule=N
         "cart": cart,
         "options": options,
         "values": values,
-        "errors": errors or {},
+        "errors": errors,
+        "usable_credit": store_credit,
+        "balance_used": balance_used,
         "order_refusal": refusal,
         "refusal_rule": rule,
         "countries": country_choices(),
         "slot_value": slot_value,
         "can_add_address": g.membership.has_role("supervisor"),
+        # which budgets this order touches and what is left (F34); placing checks them again
+        "budget_checks": check_budgets(
+            current_user.id, relationship.customer_id, cart.currency, cart.totals.total
+        )
+        if cart.totals
+        else [],
     }
 
 
@@ -278,7 +297,7 @@ def checkout(party_id, relationship_id):
     if request.method == "GET":
         if may_order(relationship) is not None:  # the cart says why not
             return redirect_to(url_for(".show", party_id=party_id, relationship_id=relationship_id))
-        state = _checkout_state(relationship)
+        state = _checkout_state(relationship, {"balance_used": request.args.get("balance_used")})
         if not state["cart"].items:
             return redirect_to(url_for(".show", party_id=party_id, relationship_id=relationship_id))
         return render_tab(relationship, tab="checkout", **state)
@@ -306,5 +325,14 @@ def checkout(party_id, relationship_id):
         return render_tab(relationship, status=422, tab="checkout", **state)
     if not placed.repeated:
         notify_placed(placed.order)
-        flash(_("Your order %(number)s is placed.", number=placed.order.number))
+        if placed.order.status == "awaiting_approval":
+            flash(
+                _(
+                    "Your order %(number)s went over a budget: it waits for a supervisor’s "
+                    "approval.",
+                    number=placed.order.number,
+                )
+            )
+        else:
+            flash(_("Your order %(number)s is placed.", number=placed.order.number))
     return redirect_to(url_for("orders.show", party_id=party_id, order_id=placed.order.id))

@@ -26,6 +26,7 @@ from .confirm import confirm_page
 from .forms.clients import CategoryForm, GroupForm
 from .forms.fields import field_error
 from .htmx import page_or_block, redirect_to
+from .loyalty import group_loyalty
 
 bp = Blueprint("client_groups", __name__, url_prefix="/p/<int:party_id>/clients")
 
@@ -123,7 +124,9 @@ def _row_or_404(kind: str, row_id):
         abort(404)
 
 
-def _edit_page(kind: str, row, form, status=200, error=None, conflicts=None):
+def _edit_page(kind: str, row, form, status=200, error=None, conflicts=None, **state):
+    if kind == "group":  # the group's loyalty rate (F38), a form of its own
+        state = group_loyalty(row, **state)
     return page_or_block(
         "clients/group_edit.html",
         None,
@@ -133,6 +136,7 @@ def _edit_page(kind: str, row, form, status=200, error=None, conflicts=None):
         form=form,
         error=error,
         conflicts=conflicts,
+        **state,
     )
 
 

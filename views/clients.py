@@ -61,6 +61,9 @@ from models.relationships import (
     update_terms,
 )
 from models.schedules import DeliverySchedule
+from models.store_credit import ENTRY_LABELS as CREDIT_LABELS
+from models.store_credit import balance_minor, record_credit, shown_balance
+from models.store_credit import entries_of as credit_entries_of
 from models.vat_classes import VatClass, classes_of
 
 from .access import member
@@ -70,7 +73,10 @@ from .forms.clients import ClientCreateForm, ConnectForm, ContactForm, TermsForm
 from .forms.company import amount_text, currency_choices
 from .forms.fields import country_choices, field_error
 from .htmx import block_for, page_or_block, redirect_to, wants_block
+from .loyalty import LOYALTY_STATE, client_loyalty
 from .messages import thread_view
+from .sales_graph import BLOCK as SALES_BLOCK
+from .sales_graph import sales_view
 
 bp = Blueprint("clients", __name__, url_prefix="/p/<int:party_id>/clients")
 
@@ -251,7 +257,17 @@ def _client_or_404(relationship_id) -> Relationship:
         abort(404)
 
 
-TABS = ("overview", "terms", "contacts", "orders", "account", "messages", "audit")
+TABS = (
+    "overview",
+    "terms",
+    "contacts",
+    "orders",
+    "sales",
+    "account",
+    "credit",
+    "messages",
+    "audit",
+)
 
 
 def _render(relationship: Relationship, block=None, status=200, tab="overview", **state):
@@ -284,6 +300,12 @@ def _render(relationship: Relationship, block=None, status=200, tab="overview", 
         vat_class = VatClass.get_or_none(
             VatClass.id == relationship.vat_override_class_id, VatClass.supplier == g.party
         )
+    # the client's loyalty points (F38) on its overview; a refused form brings its own state
+    loyalty = client_loyalty(
+        relationship,
+        tab == "overview" and block is None,
+        **{key: state.pop(key) for key in LOYALTY_STATE if key in state},
+    )
     return page_or_block(
         "clients/show.html",
         block,
@@ -309,6 +331,11 @@ def _render(relationship: Relationship, block=None, status=200, tab="overview", 
         can_edit_terms=g.membership.has_role("supervisor"),
         # what the client owes on account, beside its credit limit (F37)
         owed=owed_minor(relationship.id) if names and relationship.status == "connected" else None,
+        # the store-credit balance (F36), once the client has any entries
+        store_credit=shown_balance(relationship.id)
+        if names and relationship.status == "connected"
+        else None,
+        **loyalty,
         **{
             "form": None,
             "notice": None,
@@ -968,3 +995,77 @@ def account_entry(party_id, relationship_id):
     return redirect_to(
         url_for("clients.account_tab", party_id=party_id, relationship_id=relationship.id)
     )
+
+
+# --- the client's store credit (F36) -------------------------------------------------------
+
+
+def _credit(relationship: Relationship, status=200, **state):
+    return _render(
+        relationship,
+        status=status,
+        tab="credit",
+        balance_minor=balance_minor(relationship.id),
+        credit_entries=credit_entries_of(relationship.id),
+        credit_labels=CREDIT_LABELS,
+        credit_errors=state.pop("credit_errors", {}),
+        credit_values=state.pop("credit_values", {}),
+        **state,
+    )
+
+
+@bp.route("/<int:relationship_id>/credit")
+@member("employee")
+def credit_tab(party_id, relationship_id):
+    """The client's store credit: its balance and every entry behind it."""
+    relationship = _client_or_404(relationship_id)
+    if relationship.status != "connected":
+        abort(404)
+    return _credit(relationship)
+
+
+@bp.route("/<int:relationship_id>/credit", methods=["POST"])
+@member("supervisor")
+def credit_entry(party_id, relationship_id):
+    """Add store credit or take it off, with a reason (supervisors and admins)."""
+    relationship = _client_or_404(relationship_id)
+    if relationship.status != "connected":
+        abort(404)
+    values = request.form.to_dict()
+    try:
+        record_credit(
+            current_user._get_current_object(),
+            relationship,
+            values.get("kind", ""),
+            values.get("amount", ""),
+            values.get("reason", ""),
+        )
+    except DomainError as refusal:
+        return _credit(
+            relationship,
+            422,
+            credit_errors={refusal.field or "kind": str(refusal)},
+            credit_values=values,
+        )
+    flash(_("The store credit is recorded."))
+    return redirect_to(
+        url_for("clients.credit_tab", party_id=party_id, relationship_id=relationship.id)
+    )
+
+
+# --- the client's sales graph (F22) --------------------------------------------------------
+
+
+@bp.route("/<int:relationship_id>/sales")
+@member("employee")
+def sales_tab(party_id, relationship_id):
+    """The client's sales over a range, by day, week or month: the chart, its table, the order
+    count and the average order size (htmx swaps the graph alone)."""
+    relationship = _client_or_404(relationship_id)
+    url = url_for("clients.sales_tab", party_id=party_id, relationship_id=relationship.id)
+    sales, status = sales_view(g.party, url, relationship)
+    if wants_block():
+        return page_or_block(
+            "clients/show.html", SALES_BLOCK, status, relationship=relationship, sales=sales
+        )
+    return _render(relationship, status=status, tab="sales", sales=sales)

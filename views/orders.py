@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import DomainError, NotFound
+from models.budgets import order_checks
 from models.buyer_catalog import catalog_link
 from models.order_mail import notify_status
 from models.orders import (
@@ -24,6 +25,7 @@ from models.orders import (
     reorder,
     vat_lines_of,
 )
+from models.parties import User
 from models.relationships import Relationship
 
 from .access import member
@@ -93,6 +95,11 @@ def _show(side: str, order_id, status=200, **state):
         lines=lines,
         events=events,
         totals=vat_lines_of(order, lines),
+        # what the order did against the buyer's budgets: the customer's own business
+        budget_checks=order_checks(order.id) if side == "purchases" else [],
+        approver=User.get_or_none(User.id == order.approved_by_id)
+        if order.approved_by_id
+        else None,
         action_labels=ACTION_LABELS,
         actions=ACTIONS,
         **state,

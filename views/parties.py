@@ -1,6 +1,7 @@
 """Landing, the company home page, switching the active company and the interface language."""
 
 import re
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_babel import get_locale
@@ -12,16 +13,20 @@ from werkzeug.routing import RequestRedirect
 from models.base import DomainError, NotFound
 from models.parties import create_party, home_party_of, member_page, remember_party, set_language
 from models.relationships import pending_requests
+from models.sales_graph import DEFAULT_GROUP, DEFAULT_QUICK, sells
 
 from .access import member, public, signed_in
 from .forms.auth import CompanyCreateForm
 from .forms.fields import country_choices, default_currency
-from .htmx import page_or_block, redirect_to, safe_next
+from .htmx import page_or_block, redirect_to, safe_next, wants_block
+from .sales_graph import BLOCK as SALES_BLOCK
+from .sales_graph import asks_for_graph, sales_view
 
 bp = Blueprint("parties", __name__)
 
 _PARTY_PATH = re.compile(r"^/p/(\d+)(/.*)?$")
 HOME_MEMBERS = 10  # the home page shows the first few; the team page lists them all
+DEFAULT_ARGS = {"quick": DEFAULT_QUICK, "group": DEFAULT_GROUP}  # the home's sales graph
 
 
 @bp.route("/")
@@ -39,8 +44,21 @@ def index():
 @bp.route("/p/<int:party_id>/")
 @member("employee")
 def home(party_id):
-    """The company's home: who it is, your role there, and (for admins) the first of its
-    members, admins first, with a link to the whole team."""
+    """The company's home: who it is, your role there, (for admins) the first of its members,
+    admins first, with a link to the whole team, and -- for a supplier -- its sales to all
+    clients over a range with the top clients (F22). The graph sums every client's orders
+    of the range, so the page loads it after itself (htmx), unless the URL names a range
+    (its form and quick picks, and the link that shows it without JavaScript)."""
+    url = url_for("parties.home", party_id=party_id)
+    sales = sales_later = None
+    status = 200
+    if sells(g.party):
+        if asks_for_graph():
+            sales, status = sales_view(g.party, url, top=True)
+            if wants_block():
+                return page_or_block("parties/home.html", SALES_BLOCK, status, sales=sales)
+        else:
+            sales_later = f"{url}?{urlencode(DEFAULT_ARGS)}"
     if g.membership.has_role("admin"):
         members = member_page(g.party, 1, HOME_MEMBERS)
         member_total = members.total
@@ -49,6 +67,9 @@ def home(party_id):
     return page_or_block(
         "parties/home.html",
         None,
+        status,
+        sales=sales,
+        sales_later=sales_later,
         members=members,
         member_total=member_total,
         # suppliers waiting for an answer to their connection request: the admins' notice

@@ -13,6 +13,7 @@ from flask_login import current_user
 from models.base import DomainError, NotFound
 from models.buyer_catalog import catalog_for, catalog_link, priced_product, product_for
 from models.catalog_terms import conditions_for
+from models.guard import TooManyAttempts
 from models.ledger import owed_by, owed_minor
 from models.messages import unread_counts
 from models.orders import cart_count
@@ -27,9 +28,12 @@ from models.relationships import (
     suppliers_of,
 )
 from models.schedules import DeliverySchedule
+from models.store_credit import ENTRY_LABELS as CREDIT_LABELS
+from models.store_credit import balance_minor, entries_of, redeem_gift_card, shown_balance
 
 from .access import member
 from .htmx import block_for, page_or_block, redirect_to, wants_block
+from .loyalty import buyer_points
 from .messages import thread_view
 
 bp = Blueprint("suppliers", __name__, url_prefix="/p/<int:party_id>/suppliers")
@@ -58,7 +62,11 @@ def _link_or_404(relationship_id) -> Relationship:
         abort(404)
 
 
-TAB_TEMPLATES = {"cart": "cart/_cart.html", "checkout": "cart/_checkout.html"}
+TAB_TEMPLATES = {
+    "cart": "cart/_cart.html",
+    "checkout": "cart/_checkout.html",
+    "balance": "suppliers/_balance.html",
+}
 
 
 def render_tab(relationship: Relationship, status=200, tab="overview", block=None, **state):
@@ -114,6 +122,10 @@ def _render(relationship: Relationship, status=200, tab="overview", **state):
         payment_methods=PAYMENT_METHOD_LABELS,
         cart_lines=_cart_lines(relationship),
         owed=owed_minor(relationship.id) if tab == "overview" and connected else 0,
+        # the store-credit balance (F36), once there are entries
+        store_credit=shown_balance(relationship.id) if tab == "overview" and connected else None,
+        # loyalty points (F38): the rate and balance, on the Points tab the history too
+        **buyer_points(relationship, tab),
         **state,
     )
 
@@ -249,3 +261,54 @@ def answer(party_id, relationship_id):
             )
         flash(_("You declined the request of %(supplier)s.", supplier=name))
     return redirect_to(url_for("suppliers.index", party_id=g.party.id))
+
+
+# --- store credit and gift cards (F36) -----------------------------------------------------
+
+
+def _connected_or_404(relationship_id) -> Relationship:
+    relationship = _link_or_404(relationship_id)
+    if relationship.status != "connected":
+        abort(404)
+    return relationship
+
+
+def _balance(relationship: Relationship, status=200, **state):
+    return render_tab(
+        relationship,
+        status,
+        tab="balance",
+        block="store_balance",
+        balance_minor=balance_minor(relationship.id),
+        credit_entries=entries_of(relationship.id),
+        credit_labels=CREDIT_LABELS,
+        **{"redeem_error": None, "redeemed": None, "code": "", **state},
+    )
+
+
+@bp.route("/<int:relationship_id>/balance")
+@member("employee")
+def balance(party_id, relationship_id):
+    """The store credit with this supplier: the balance, its history, and redeeming a gift
+    card."""
+    return _balance(_connected_or_404(relationship_id))
+
+
+@bp.route("/<int:relationship_id>/balance", methods=["POST"])
+@member("employee")
+def redeem(party_id, relationship_id):
+    """Redeem a gift card of this supplier: its value is added to the store credit."""
+    relationship = _connected_or_404(relationship_id)
+    code = (request.form.get("code") or "")[:100]
+    try:
+        entry = redeem_gift_card(current_user._get_current_object(), relationship, code)
+    except TooManyAttempts as refusal:
+        return _balance(relationship, 429, redeem_error=str(refusal), code=code)
+    except DomainError as refusal:
+        return _balance(relationship, 422, redeem_error=str(refusal), code=code)
+    if wants_block():
+        return _balance(relationship, redeemed=entry)
+    flash(_("The gift card is redeemed: your store credit is topped up."))
+    return redirect_to(
+        url_for("suppliers.balance", party_id=party_id, relationship_id=relationship.id)
+    )
