@@ -6,7 +6,7 @@ check runs again on today's values -- the relationship may order, its products a
 the client's catalog, the minimum order value, the credit limit (what is owed now), and the
 budgets (block ones refuse; the order's own amount is not counted twice). A check that fails
 leaves the order waiting and is reported to the approver (the answer) and the buyer (email and
-a note in the order's history). The order keeps the prices it was submitted at: the buyer
+a step of the order's history, written in each reader's language). The order keeps the prices it was submitted at: the buyer
 agreed to them and the supplier sees them.
 
 Nobody approves their own order. Who approved (or rejected) what is on the order, in its
@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
@@ -41,6 +40,7 @@ from .orders import (
     _order_in,
     _terms_minor,
     clean_text_block,
+    refusal_note,
 )
 from .parties import Party, User
 from .relationships import CustomerGroup, Relationship
@@ -135,14 +135,6 @@ def _recheck(order: Order, relationship: Relationship):
     )
 
 
-def _buyer_note(order: Order, refusal: DomainError) -> str:
-    """The refusal as the buyer reads it (their language), for the order's history."""
-    buyer = User.get_or_none(User.id == order.placed_by_id)
-    customer = Party.get_by_id(order.customer_id)
-    with force_locale(language_or_default(buyer.language if buyer else None, customer.language)):
-        return str(refusal)
-
-
 @dataclass
 class Decision:
     """What became of one order of an approver's decision."""
@@ -176,13 +168,11 @@ def approve(actor: User, party: Party, order_id, comment: str = "") -> Decision:
                 checks = _recheck(order, relationship)
         except OrderRefused as refusal:
             OrderEvent.create(
-                order=order,
-                status="awaiting_approval",
-                actor=actor,
-                note=_buyer_note(order, refusal),
+                order=order, status="approval_failed", actor=actor, note=refusal_note(refusal)
             )
             return Decision(order, False, refusal)
         order.status = "placed"
+        order.held = False  # now it goes to the supplier
         order.approved_by = actor
         order.approved_at = utcnow()
         order.version += 1

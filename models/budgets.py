@@ -290,6 +290,11 @@ class BudgetStatus:
     def over(self) -> bool:
         return self.spent_minor > self.budget.limit_minor
 
+    @property
+    def zone_name(self) -> str:
+        """The timezone the period's days are counted in (the owner's), e.g. Europe/Paris."""
+        return zone_of(self.budget).key
+
     def local_days(self):
         """The window as the owner's local first and last day, for display."""
         if self.window is None:

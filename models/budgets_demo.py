@@ -46,6 +46,7 @@ def _budget(owner, name, period, limit_minor, action, users, parties=None) -> Bu
 def add_demo(parties: dict, users: dict) -> None:
     lumiere, olivares = parties["lumiere"], parties["olivares"]
     buyer, louis = users["buyer@example.com"], users["lumiere-admin@example.com"]
+    claire = users["supervisor@example.com"]
     _budget(lumiere, "Par commande", "order", 400_00, "block", [buyer])
     monthly = _budget(lumiere, "Cuisine, par mois", "month", 300_00, "approve", [buyer, louis])
     # €150 to €200 above what the year of orders already spent this month, in steps of €50: the
@@ -53,6 +54,10 @@ def add_demo(parties: dict, users: dict) -> None:
     spent = budget_spent(monthly, window_of(monthly))
     monthly.limit_minor = (spent + 200_00) // 50_00 * 50_00
     monthly.save()
+    # one well within its limit: upkeep by the quarter, for the supervisor too (warn only)
+    _budget(
+        lumiere, "Entretien, par trimestre", "quarter", 3_000_00, "warn", [buyer, claire, louis]
+    )
     _budget(olivares, "Presupuesto anual", "year", 6_000_00, "warn", [buyer])
     link = Relationship.get(
         Relationship.supplier == parties["brouwer"], Relationship.customer == lumiere
@@ -108,6 +113,7 @@ def _waiting_order(link, buyer, placed_at, at_least: int, which: int) -> int:
         supplier=supplier,
         customer=customer,
         status="awaiting_approval",
+        held=True,
         placed_by=buyer,
         placed_at=placed_at,
         currency=supplier.currency,

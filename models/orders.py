@@ -17,11 +17,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as translated  # a kept message id, not one to extract
 from flask_babel import lazy_gettext as _l
 from peewee import (
     JOIN,
@@ -98,6 +100,8 @@ STATUS_LABELS = {
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
     "rejected": _l("Rejected"),
+    # a step of the history, not a status an order has: an approval a check refused (F35)
+    "approval_failed": _l("Approval refused by a check"),
 }
 OPEN_STATUSES = ("draft", "awaiting_approval", "placed", "confirmed", "shipped")
 # the supplier's actions: action -> (from statuses, to status, the role it takes)
@@ -176,6 +180,9 @@ class Order(BaseModel):
     approved_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     approved_at = DateTimeField(null=True)
     balance_minor = IntegerField(default=0)  # drawn from the client's store credit (F36)
+    # held back from the supplier while it awaits approval, and for good when not approved
+    # (F35): the supplier's lists, pages and counts leave it out
+    held = BooleanField(default=False)
 
     class Meta:
         table_name = "sales_order"
@@ -256,6 +263,37 @@ class OrderEvent(BaseModel):
     @property
     def status_label(self):
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def note_text(self) -> str:
+        """The note as the reader reads it: a refusal kept as its message and figures is
+        written in the reader's language (see `refusal_note`)."""
+        if self.status != "approval_failed" or not self.note.startswith("{"):
+            return self.note
+        try:
+            kept = json.loads(self.note)
+            params = {
+                name: Amount(value["minor"], value["currency"])
+                if isinstance(value, dict)
+                else value
+                for name, value in kept.get("params", {}).items()
+            }
+            return translated(kept["message"]) % params if params else translated(kept["message"])
+        except (ValueError, KeyError, TypeError):
+            return self.note
+
+
+def refusal_note(refusal: DomainError) -> str:
+    """A refusal kept for the order's history as its message id and figures (JSON), so that
+    each reader reads it in their own language."""
+    message = getattr(refusal.message, "_args", (str(refusal.message),))[0]
+    params = {
+        name: {"minor": value.minor, "currency": value.currency}
+        if isinstance(value, Amount)
+        else str(value)
+        for name, value in refusal.params.items()
+    }
+    return json.dumps({"message": message, "params": params})
 
 
 audit.ACTION_LABELS.update(
@@ -947,6 +985,7 @@ def place_order(
             supplier=current.supplier_id,
             customer=customer,
             status=status,
+            held=status == "awaiting_approval",
             placed_by=actor,
             currency=cart.currency,
             gross=cart.gross,
@@ -1281,6 +1320,8 @@ def _list_query(shape: tuple, values: list, scope=None):
     other_side = Order.supplier if side == "purchases" else Order.customer
     party_id = values.pop(0)
     conditions = [own == party_id if scope is None else scope]
+    if side == "sales":  # not the orders still with the client's approvers
+        conditions.append(Order.held == False)  # noqa: E712
     if status == "open":
         conditions.append(Order.status.in_(values.pop(0)))
     elif status == "one":
@@ -1336,6 +1377,13 @@ def _found(side: str, numbered: bool, clientele: bool, party_id, text, number=No
         found = found | Order.select(*columns).where(own == party_id, Order.id == number)
     if clientele:
         found = found | Order.select(*columns).where(Order.relationship.in_(clients))
+    if side == "sales":  # leave out orders still with the client's approvers (few rows read)
+        matches = found.alias("unheld")
+        found = (
+            Select([matches], [matches.c.id, matches.c.placed_at])
+            .join(Order, on=(Order.id == matches.c.id))
+            .where(Order.held == False)  # noqa: E712
+        )
     # a limit no search reaches: SQLite then reads the matches as a table of their own
     # instead of folding them into the outer query, where it would walk the party's orders
     # by date to find the newest (3 ms became 30 for a search by reference)
@@ -1459,12 +1507,14 @@ def _order_in(party: Party, side: str, order_id) -> Order:
     own = Order.customer if side == "purchases" else Order.supplier
     other = Party.alias("other")
     other_side = Order.supplier if side == "purchases" else Order.customer
-    order = (
+    query = (
         Order.select(Order, other)
         .join(other, on=(other_side == other.id), attr="other")
         .where(Order.id == order_id, own == party)
-        .first()
     )
+    if side == "sales":  # an order still with the client's approvers is not the supplier's
+        query = query.where(Order.held == False)  # noqa: E712
+    order = query.first()
     if order is None:
         raise NotFound(_l("This order does not exist."))
     return order
@@ -1623,7 +1673,7 @@ def client_order_stats(relationship_id: int) -> tuple[int, int]:
         Order.select(fn.COUNT(Order.id), fn.COALESCE(fn.SUM(Order.total_minor), 0))
         .where(
             Order.relationship == relationship_id,
-            Order.status.not_in(("cancelled", "rejected", "draft")),
+            Order.status.not_in(("cancelled", "rejected", "draft", "awaiting_approval")),
         )
         .tuples()
         .first()
@@ -1636,7 +1686,7 @@ def client_orders(relationship: Relationship, with_items: bool = False, limit: i
     (two queries)."""
     orders = list(
         Order.select()
-        .where(Order.relationship == relationship)
+        .where(Order.relationship == relationship, Order.held == False)  # noqa: E712
         .order_by(Order.placed_at.desc(), Order.id.desc())
         .limit(limit)
     )

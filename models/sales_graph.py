@@ -186,19 +186,17 @@ def quick_range(pick: str, today: dt.date) -> tuple[dt.date, dt.date]:
         return today.replace(day=1), today
     if pick == "this_year":
         return dt.date(today.year, 1, 1), today
-    if pick == "last_12_months":
-        month = today.month - 11
-        year = today.year + (month - 1) // 12
-        return dt.date(year, (month - 1) % 12 + 1, 1), today
+    if pick == "last_12_months":  # the 12 whole months before this one, and this one so far
+        return dt.date(today.year - 1, today.month, 1), today
     raise ValueError(pick)
 
 
 def quick_group(pick: str, group: str, today: dt.date) -> str:
-    """The grouping a quick pick link keeps: the one in use, unless it would draw a single bar
-    (or more than MAX_BARS); then the pick's own (by day for this month), or a finer one
-    (this year in January: by week)."""
+    """The grouping a quick pick link takes: the pick's own (by day for this month, by month
+    for a year), or a finer one when that would draw a single bar (this year in January: by
+    week). The grouping in use is not kept: this month's days over a year are 365 bars."""
     start, end = quick_range(pick, today)
-    for candidate in (group, NATURAL_GROUP[pick], "week", "day"):
+    for candidate in (NATURAL_GROUP[pick], "week", "day"):
         if candidate in GROUPS and 1 < bar_count(start, end, candidate) <= MAX_BARS:
             return candidate
     return NATURAL_GROUP[pick]

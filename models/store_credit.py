@@ -56,7 +56,7 @@ ENTRY_LABELS = {
     "debit": _l("Debit"),
     "gift_card": _l("Gift card redeemed"),
     "order": _l("Paid with store credit"),
-    "order_return": _l("Order cancelled: store credit returned"),
+    "order_return": _l("Order cancelled, rejected or not approved: store credit returned"),
 }
 
 # Guessing codes: failed redemptions per user and per customer party
@@ -132,7 +132,13 @@ class CreditEntry(BaseModel):
         return None if self.order_id is None else f"{self.order_id:06d}"
 
 
-audit.register_fields({"store_credit": _l("Store credit"), "gift_card": _l("Gift card")})
+audit.register_fields(
+    {
+        "store_credit": _l("Store credit"),
+        "store_credit.reason": _l("Reason"),
+        "gift_card": _l("Gift card"),
+    }
+)
 audit.AREA_LABELS["gift_card"] = _l("Gift cards")
 audit.ACTION_LABELS.update(
     {
@@ -280,8 +286,11 @@ def record_credit(
             kind,
             relationship.customer.display_name,
             audit.diff(
-                {"store_credit": audit.money(before, currency)},
-                {"store_credit": audit.money(before + entry.amount_minor, currency)},
+                {"store_credit": audit.money(before, currency), "store_credit.reason": ""},
+                {
+                    "store_credit": audit.money(before + entry.amount_minor, currency),
+                    "store_credit.reason": reason,
+                },
             ),
             record_id=relationship.id,
         )

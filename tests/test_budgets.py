@@ -221,7 +221,17 @@ def test_approval_reruns_the_checks_and_reports_a_credit_limit_reached_meanwhile
     assert Order.get_by_id(order.id).status == "awaiting_approval"
     assert owed_minor(shop["link"].id) == 15_00  # nothing of the approval written
     note = OrderEvent.select().where(OrderEvent.order == order).order_by(OrderEvent.id.desc()).get()
-    assert "exceeds your credit limit" in note.note  # the buyer reads it in the history
+    assert note.status == "approval_failed"
+    # the buyer reads it in the history, in their language (the figures too)
+    client.post("/signout")
+    login(shop["buyer"])
+    shown = text_of(client.get(f"/p/{shop['customer'].id}/orders/{order.id}"))
+    assert "Approval refused by a check" in shown
+    assert "This order exceeds your credit limit: limit €20.00, owed €15.00" in shown
+    shop["buyer"].language = "nl"
+    shop["buyer"].save()
+    shown = text_of(client.get(f"/p/{shop['customer'].id}/orders/{order.id}"))
+    assert "€ 20,00" in shown and "exceeds" not in shown
     assert any("could not be approved yet" in text for text in mails(tmp_path))
 
 
@@ -440,3 +450,46 @@ def test_the_demo_has_budgets_and_orders_waiting_for_the_supervisor(app):
     assert approve(claire, lumiere, first.id).done
     problem = approve(claire, lumiere, second.id)  # the first used up the credit left
     assert not problem.done and problem.problem.rule == "credit_limit"
+
+
+def test_orders_waiting_or_not_approved_stay_with_the_client(client, login, shop):
+    make_budget(shop, 1, action="approve")
+    login(shop["buyer"])
+    buy(client, shop)
+    buy(client, shop)
+    waiting, refused = list(Order.select().order_by(Order.id))
+    client.post("/signout")
+    login(shop["boss"])
+    client.post(
+        f"/p/{shop['customer'].id}/approvals/",
+        data={"order_ids": [refused.id], "decision": "reject", "comment": "Not now"},
+    )
+    client.post("/signout")
+    login(shop["admin"])
+    sales = f"/p/{shop['supplier'].id}/sales/"
+    for order in (waiting, refused):
+        assert order.number not in text_of(client.get(sales))
+        assert client.get(f"{sales}{order.id}").status_code == 404
+        assert order.number not in text_of(client.get(f"{sales}?q={order.number}"))
+    client.post("/signout")
+    login(shop["boss"])
+    client.post(
+        f"/p/{shop['customer'].id}/approvals/",
+        data={"order_ids": [waiting.id], "decision": "approve"},
+    )
+    client.post("/signout")
+    login(shop["admin"])
+    assert waiting.number in text_of(client.get(sales))  # placed: now the supplier's
+    assert client.get(f"{sales}{waiting.id}").status_code == 200
+
+
+def test_a_budget_is_edited_in_the_readers_locale(client, login, shop):
+    budget = make_budget(shop, 1_234_50)
+    shop["boss"].language = "de"
+    shop["boss"].save()
+    login(shop["boss"])
+    page = client.get(f"/p/{shop['customer'].id}/budgets/{budget.id}/edit")
+    assert page.status_code == 200
+    assert 'value="1.234,5"' in page.get_data(as_text=True) or 'value="1.234,50"' in page.get_data(
+        as_text=True
+    )

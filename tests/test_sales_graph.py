@@ -94,16 +94,18 @@ def test_quick_picks_run_up_to_today():
     today = D(2026, 3, 15)
     assert quick_range("this_month", today) == (D(2026, 3, 1), today)
     assert quick_range("this_year", today) == (D(2026, 1, 1), today)
-    assert quick_range("last_12_months", today) == (D(2025, 4, 1), today)  # 12 calendar months
-    assert quick_range("last_12_months", D(2026, 12, 7)) == (D(2026, 1, 1), D(2026, 12, 7))
-    assert quick_range("last_12_months", D(2026, 1, 2)) == (D(2025, 2, 1), D(2026, 1, 2))
+    # the 12 whole months before this one, and this one so far
+    assert quick_range("last_12_months", today) == (D(2025, 3, 1), today)
+    assert quick_range("last_12_months", D(2026, 12, 7)) == (D(2025, 12, 1), D(2026, 12, 7))
+    assert quick_range("last_12_months", D(2026, 1, 2)) == (D(2025, 1, 1), D(2026, 1, 2))
     assert quick_range("this_month", D(2026, 1, 1)) == (D(2026, 1, 1), D(2026, 1, 1))
-    # a quick pick keeps the grouping in use unless that draws a single bar
+    # a quick pick takes its own grouping (a finer one when that draws a single bar)
     assert quick_group("this_month", "month", today) == "day"
-    assert quick_group("this_month", "week", today) == "week"
-    assert quick_group("last_12_months", "day", today) == "day"
-    assert quick_group("this_year", "week", today) == "week"
+    assert quick_group("this_month", "week", today) == "day"
+    assert quick_group("last_12_months", "day", today) == "month"
+    assert quick_group("this_year", "week", today) == "month"
     assert quick_group("this_year", "nonsense", today) == "month"
+    assert quick_group("this_year", "month", D(2026, 1, 20)) == "week"
 
 
 def test_bounds_are_local_midnights_in_utc_across_summer_time():
@@ -170,7 +172,7 @@ TODAY = D(2026, 3, 15)
 def test_no_range_asked_is_the_last_12_months_by_month():
     asked = parse_range({}, TODAY)
     assert (asked.start, asked.end, asked.group, asked.quick) == (
-        D(2025, 4, 1),
+        D(2025, 3, 1),
         TODAY,
         "month",
         "last_12_months",

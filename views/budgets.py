@@ -5,7 +5,7 @@ Full pages with plain forms: they work without JavaScript as they are."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -154,7 +154,7 @@ def _data(budget) -> dict:
         "version": str(budget.version),
         "name": budget.name,
         "currency": budget.currency,
-        "limit": format_decimal(amount, locale=get_locale()),
+        "limit": format_decimal(amount),
         "period": budget.period,
         "starts_on": budget.starts_on,
         "ends_on": budget.ends_on,

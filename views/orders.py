@@ -36,7 +36,16 @@ sales = Blueprint("sales", __name__, url_prefix="/p/<int:party_id>/sales")
 
 PARTNERS_LISTED = 100  # a filter of more clients than this is the search by name
 
-LIST_STATUSES = ("open", "placed", "confirmed", "shipped", "delivered", "cancelled", "rejected")
+LIST_STATUSES = (
+    "open",
+    "awaiting_approval",
+    "placed",
+    "confirmed",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "rejected",
+)
 
 
 def _partners(side: str) -> list[tuple[int, str]]:
@@ -70,7 +79,12 @@ def _index(side: str, template: str, endpoint: str):
         orders=page,
         filters=filters,
         partners=_partners(side) if not wants_block() else [],
-        statuses=[(s, STATUS_LABELS[s] if s != "open" else _("Open")) for s in LIST_STATUSES],
+        statuses=[
+            (s, STATUS_LABELS[s] if s != "open" else _("Open"))
+            for s in LIST_STATUSES
+            # orders waiting for approval are the customer's business (F35)
+            if s != "awaiting_approval" or side == "purchases"
+        ],
         list_args={
             "status": filters.status or None,
             "with": filters.relationship_id,

@@ -6,6 +6,7 @@ for its breakdown."""
 import datetime
 
 from peewee import (
+    BooleanField,
     CharField,
     DateField,
     DateTimeField,
@@ -97,6 +98,8 @@ def up(migrator, db):
         ),
         migrator.add_column("sales_order", "approved_at", DateTimeField(null=True)),
         migrator.add_column("sales_order", "balance_minor", IntegerField(default=0)),
+        # held back from the supplier: awaiting approval, or not approved (F35)
+        migrator.add_column("sales_order", "held", BooleanField(default=False)),
         migrator.add_index("sales_order", ("placed_by_id", "placed_at"), False),
         migrator.add_index("sales_order", ("customer_id", "status", "placed_at"), False),
     )

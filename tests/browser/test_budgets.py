@@ -73,7 +73,7 @@ def test_a_supervisor_adds_a_budget_and_sees_its_bar(page, live_server):
     sign_in(page, live_server, "supervisor@example.com")
     page.locator(f'.party-nav a[href="/p/{LUMIERE}/budgets/"]').click()
     cards = page.locator('[data-testid="budget-card"]')
-    expect(cards).to_have_count(2)  # the demo's two of Café Lumière
+    expect(cards).to_have_count(3)  # the demo's three of Café Lumière
     page.locator('[data-testid="new-budget"]').click()
     page.locator("#name").fill("Bar")
     page.locator("#limit").fill("-1")
@@ -87,4 +87,4 @@ def test_a_supervisor_adds_a_budget_and_sees_its_bar(page, live_server):
     expect(page.locator("h1")).to_have_text("Bar")
     expect(page.locator("#budget-bar")).to_be_visible()
     page.locator('.back-link[href$="/budgets/"]').click()
-    expect(cards).to_have_count(3)
+    expect(cards).to_have_count(4)

@@ -33,11 +33,11 @@ def test_staff_follow_a_top_client_and_change_the_range_and_grouping(page, live_
     top = page.locator('[data-testid="top-clients"] tbody tr')
     expect(top).to_have_count(10)  # loaded after the page, with the graph of all clients
     expect(page.locator('[data-testid="sales-chart"]')).to_be_visible()
-    expect(rows(page)).to_have_count(12)  # the last 12 months, by month
+    expect(rows(page)).to_have_count(13)  # the 12 months before this one, and this one
     top.first.locator("a").click()
     page.wait_for_url(re.compile(r"/clients/\d+/sales\?quick=last_12_months&group=month$"))
     expect(page.locator('[data-testid="tab-sales"]')).to_have_attribute("aria-current", "page")
-    expect(rows(page)).to_have_count(12)
+    expect(rows(page)).to_have_count(13)
     expect(bars(page).first).to_be_visible()
     orders = page.locator('[data-testid="sales-orders"]')
     assert int(orders.inner_text().replace(".", "")) > 10, "a top client of the year"
@@ -57,8 +57,7 @@ def test_staff_follow_a_top_client_and_change_the_range_and_grouping(page, live_
     page.locator("#sales-group").select_option("week")
     page.wait_for_url(re.compile(r"group=week"))
     expect(rows(page)).to_have_count(bar_count(dt.date(TODAY.year, 1, 1), TODAY, "week"))
-    # this month keeps the grouping by week, unless its days so far fit in one week (then
-    # by day: one bar says nothing)
+    # this month takes its own grouping: by day
     page.locator('[data-testid="quick-this_month"]').click()
     group = quick_group("this_month", "week", TODAY)
     page.wait_for_url(re.compile(rf"quick=this_month&group={group}"))
@@ -67,14 +66,14 @@ def test_staff_follow_a_top_client_and_change_the_range_and_grouping(page, live_
         expect(page.locator("#sales-graph .empty-state")).to_be_visible()
     else:
         expect(rows(page)).to_have_count(bar_count(TODAY.replace(day=1), TODAY, group))
-    # the last 12 months keep the grouping by week
+    # the last 12 months take theirs, by month; then by week
     page.locator('[data-testid="quick-last_12_months"]').click()
-    page.wait_for_url(re.compile(r"quick=last_12_months&group=week"))
+    page.wait_for_url(re.compile(r"quick=last_12_months&group=month"))
     first, _ = quick_range("last_12_months", TODAY)
-    expect(rows(page)).to_have_count(bar_count(first, TODAY, "week"))
+    expect(rows(page)).to_have_count(13)
     expect(bars(page).first).to_be_visible()
-    page.locator("#sales-group").select_option("month")
-    expect(rows(page)).to_have_count(12)
+    page.locator("#sales-group").select_option("week")
+    expect(rows(page)).to_have_count(bar_count(first, TODAY, "week"))
     assert page.evaluate("window.notReloaded === true"), "the page reloaded"
 
     # a range that ends before it starts: refused on its field, no chart
