@@ -51,16 +51,16 @@ class Budgets:
         self.one("DELETE FROM order_budget WHERE budget_id = ?", (budget,))
         self.one("DELETE FROM budget WHERE id = ?", (budget,))
 
-    def counted(self, budget: int, since: str) -> tuple[int, int, int]:
-        """(spent, placed, waiting) of the budget's users since `since`."""
+    def counted(self, budget: int, after_id: int) -> tuple[int, int, int]:
+        """(spent, placed, waiting) of the budget's users' orders after order `after_id`."""
         row = self.one(
             "SELECT COALESCE(SUM(total_minor), 0),"
             " SUM(CASE WHEN status = 'placed' THEN 1 ELSE 0 END),"
             " SUM(CASE WHEN status = 'awaiting_approval' THEN 1 ELSE 0 END)"
-            " FROM sales_order WHERE placed_at >= ? AND status IN ('awaiting_approval',"
+            " FROM sales_order WHERE id > ? AND status IN ('awaiting_approval',"
             " 'placed', 'confirmed', 'shipped', 'delivered') AND"
             " placed_by_id IN (SELECT user_id FROM budget_user WHERE budget_id = ?)",
-            (since, budget),
+            (after_id, budget),
         ).fetchone()
         return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
@@ -115,8 +115,9 @@ def shared_budget_checkouts(port: int, db_path: Path, data: dict, sign_in, say) 
     one_order = int(row[0])
     results = {}
     for action in ("block", "approve"):
-        start = (dt.datetime.utcnow() - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
-        # (orders are placed_at in naive UTC, as `start` is)
+        # the orders of this run are those after the newest one now
+        last_id = carts.connection.execute("SELECT COALESCE(MAX(id), 0) FROM sales_order")
+        last_id = last_id.fetchone()[0]
         budget = budgets.add(action, 10**9, ids)
         # this month's earlier orders of these buyers count too: room for half of them above
         spent_before = _spent_now(f"sqlite:///{db_path}", budget)
@@ -129,7 +130,7 @@ def shared_budget_checkouts(port: int, db_path: Path, data: dict, sign_in, say) 
         refused = [body for status, body, _ms in answers if 400 <= status < 500]
         naming = sum(1 for body in refused if "exceeds the budget" in body)
         errors = sum(1 for status, _b, _ms in answers if status >= 500 or status == 0)
-        _spent, placed, waiting = budgets.counted(budget, start)
+        _spent, placed, waiting = budgets.counted(budget, last_id)
         placed_minor = placed * one_order
         results[action] = {
             "buyers": len(emails),
@@ -151,9 +152,9 @@ def shared_budget_checkouts(port: int, db_path: Path, data: dict, sign_in, say) 
         )
         # the waiting ones are set aside (cancelled), so the next run starts from nothing
         carts.connection.execute(
-            "UPDATE sales_order SET status = 'cancelled' WHERE placed_at >= ? AND placed_by_id"
+            "UPDATE sales_order SET status = 'cancelled' WHERE id > ? AND placed_by_id"
             " IN (SELECT user_id FROM budget_user WHERE budget_id = ?)",
-            (start, budget),
+            (last_id, budget),
         )
         budgets.remove(budget)
     for user in ids:

@@ -456,7 +456,8 @@ def ids_of(db_path: Path, data: dict) -> dict:
         # pages show
         graph = data.get("graph_client") or 0
         order = one(
-            "SELECT MAX(id) FROM sales_order WHERE supplier_id = ? AND relationship_id IS NOT ?",
+            "SELECT MAX(id) FROM sales_order WHERE supplier_id = ? AND relationship_id IS NOT ?"
+            " AND held = 0",  # the budgets' bench leaves orders that never reached the supplier
             party,
             graph,
         )
