@@ -41,9 +41,10 @@ from .orders import (
     _terms_minor,
     clean_text_block,
     refusal_note,
+    relationship_now,
 )
 from .parties import Party, User
-from .relationships import CustomerGroup, Relationship
+from .relationships import Relationship
 from .store_credit import return_for_order
 
 log = logging.getLogger(__name__)
@@ -100,14 +101,7 @@ def _waiting(order_id: int) -> Order:
 
 def _recheck(order: Order, relationship: Relationship):
     """Every check of placing an order, again, on today's values (see the module's text)."""
-    current = Relationship.get_by_id(relationship.id)
-    current.supplier = Party.get_by_id(current.supplier_id)
-    current.customer = Party.get_by_id(current.customer_id)
-    current.group = (
-        CustomerGroup.get_or_none(CustomerGroup.id == current.group_id)
-        if current.group_id
-        else None
-    )
+    current = relationship_now(relationship)
     _check_orderable(current)
     lines = list(OrderLine.select().where(OrderLine.order == order))
     wanted = {line.product_id: line.quantity for line in lines if line.product_id}

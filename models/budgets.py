@@ -66,6 +66,7 @@ OUTCOME_LABELS = {
 # the orders a period budget counts (models/orders.py STATUS_LABELS names them)
 COUNTED_STATUSES = ("awaiting_approval", "placed", "confirmed", "shipped", "delivered")
 MAX_USERS = 200
+NEAR_PERCENT = 80  # a budget this much spent shows as nearly used up
 MAX_PARTIES = 50
 
 audit.AREA_LABELS["budget"] = _l("Budgets")
@@ -155,10 +156,16 @@ unique_message(
 # --- reading -------------------------------------------------------------------------------
 
 
+def _with_owner():
+    """Budgets read with their owner (whose timezone their periods follow), one query."""
+    owner = Party.alias("owner")
+    return Budget.select(Budget, owner).join(owner, on=(Budget.owner == owner.id), attr="owner")
+
+
 def budgets_of(party: Party) -> list[Budget]:
     """The budgets that cover the party (its own and those shared with it), by name."""
     return list(
-        Budget.select(Budget)
+        _with_owner()
         .join(BudgetParty, on=(BudgetParty.budget == Budget.id))
         .where(BudgetParty.party == party)
         .order_by(Budget.name, Budget.id)
@@ -172,7 +179,7 @@ def budget_of(party: Party, budget_id) -> Budget:
     except (TypeError, ValueError):
         raise NotFound(_l("This budget does not exist.")) from None
     budget = (
-        Budget.select(Budget)
+        _with_owner()
         .join(BudgetParty, on=(BudgetParty.budget == Budget.id))
         .where(BudgetParty.party == party, Budget.id == budget_id)
         .first()
@@ -204,8 +211,7 @@ def users_of(budget: Budget) -> list[User]:
 
 def zone_of(budget: Budget):
     """The timezone a budget's periods follow: its owner's (its country's)."""
-    owner = budget.owner if isinstance(budget.owner, Party) else Party.get_by_id(budget.owner_id)
-    return zone_of_country(owner.country)
+    return zone_of_country(budget.owner.country)
 
 
 def window_of(budget: Budget, moment: dt.datetime | None = None):
@@ -291,6 +297,11 @@ class BudgetStatus:
         return self.spent_minor > self.budget.limit_minor
 
     @property
+    def near(self) -> bool:
+        """Four fifths of the limit or more spent (the bar turns amber)."""
+        return not self.over and self.percent >= NEAR_PERCENT
+
+    @property
     def zone_name(self) -> str:
         """The timezone the period's days are counted in (the owner's), e.g. Europe/Paris."""
         return zone_of(self.budget).key
@@ -352,7 +363,8 @@ def touched_budgets(user_id: int, customer_id: int, currency: str, lock: bool = 
     """The budgets an order by this user for this party in this currency counts against; with
     `lock`, each one's row is locked (PostgreSQL; SQLite's write lock is already held)."""
     budgets = list(
-        Budget.select(Budget)
+        _with_owner()
+        .switch(Budget)
         .join(BudgetUser, on=(BudgetUser.budget == Budget.id))
         .switch(Budget)
         .join(BudgetParty, on=(BudgetParty.budget == Budget.id))
@@ -527,7 +539,7 @@ def save_budget(actor: User, owner: Party, values: dict, budget_id=None, version
             budget = Budget.create(owner=owner, created_by=actor, **fields)
             action = "create"
         else:
-            budget = _own_budget(owner, budget_id)
+            budget = own_budget(owner, budget_id)
             if str(version or "") != str(budget.version):
                 raise StaleForm(_l("Someone changed this budget meanwhile. Check it again."))
             for name, value in fields.items():
@@ -543,7 +555,7 @@ def save_budget(actor: User, owner: Party, values: dict, budget_id=None, version
     return budget
 
 
-def _own_budget(owner: Party, budget_id) -> Budget:
+def own_budget(owner: Party, budget_id) -> Budget:
     """A budget this party keeps (one only shared with it is NotFound for changing)."""
     budget = budget_of(owner, budget_id)
     if budget.owner_id != owner.id:
@@ -555,6 +567,6 @@ def _own_budget(owner: Party, budget_id) -> Budget:
 def delete_budget(actor: User, owner: Party, budget_id) -> None:
     """Delete a budget the party keeps; orders keep what they did against it."""
     with transaction(lock=owner):
-        budget = _own_budget(owner, budget_id)
+        budget = own_budget(owner, budget_id)
         audit.record(actor, owner, "budget", "delete", _describe(budget))
         budget.delete_instance()

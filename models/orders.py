@@ -938,14 +938,7 @@ def place_order(
         done = Order.get_or_none(Order.customer == customer, Order.idempotency_key == key)
         if done is not None:
             return PlacedOrder(done, True)
-        # the relationship as it is now, after the lock: its terms may have changed
-        current = Relationship.get_by_id(relationship.id)
-        current.supplier, current.customer = relationship.supplier, customer
-        current.group = (
-            CustomerGroup.get_or_none(CustomerGroup.id == current.group_id)
-            if current.group_id
-            else None
-        )
+        current = relationship_now(relationship)
         _check_orderable(current)
         address, point = _delivery_of(actor, customer, values, can_add_address)
         cart = cart_of(current, actor, language, address)
@@ -1071,6 +1064,19 @@ def balance_to_use(values: dict, relationship_id: int, total: int, currency: str
             total=_money(total, currency),
         )
     return minor
+
+
+def relationship_now(relationship: Relationship) -> Relationship:
+    """The relationship as it is now -- read after the lock, its terms may have changed --
+    with its supplier, customer and group."""
+    current = Relationship.get_by_id(relationship.id)
+    current.supplier, current.customer = relationship.supplier, relationship.customer
+    current.group = (
+        CustomerGroup.get_or_none(CustomerGroup.id == current.group_id)
+        if current.group_id
+        else None
+    )
+    return current
 
 
 def _check_minimum(min_order: int | None, goods: int, currency: str) -> None:

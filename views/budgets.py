@@ -19,6 +19,7 @@ from models.budgets import (
     delete_budget,
     managed_parties,
     orders_behind,
+    own_budget,
     parties_of,
     save_budget,
     status_of,
@@ -142,10 +143,10 @@ def create(party_id):
 
 
 def _own_or_404(budget_id):
-    budget = _budget_or_404(budget_id)
-    if budget.owner_id != g.party.id:
-        abort(404)  # shared with this party, kept by another: changed there
-    return budget
+    try:  # a budget only shared with this party is changed where it is kept
+        return own_budget(g.party, budget_id)
+    except NotFound:
+        abort(404)
 
 
 def _data(budget) -> dict:

@@ -93,26 +93,35 @@ def _back(relationship: Relationship):
 def update_client_rate(party_id, relationship_id):
     """Set the client's own amount per point; empty: its group's rate applies, if any."""
     relationship = _client_or_404(relationship_id)
+    form, outcome, message = _posted_rate(relationship)
+    if outcome == "saved":
+        return _back(relationship)
+    if outcome == "stale":
+        fresh = rate_form(relationship, g.party.currency, formdata=None)
+        return _overview(relationship, 409, rate_form=fresh, loyalty_error=message)
+    return _overview(relationship, 422, rate_form=form, loyalty_error=message)
+
+
+def _posted_rate(owner):
+    """The posted amount per point saved for a client or a group: (form, "saved" | "stale" |
+    None, the message to show)."""
     form = LoyaltyRateForm(currency=g.party.currency)
-    error = None
-    if form.validate_on_submit():
-        try:
-            set_rate(
-                current_user._get_current_object(),
-                g.party,
-                relationship,
-                form.amount_per_point.amount,
-                form.version.data or "",
-            )
-        except StaleForm as stale:
-            fresh = rate_form(relationship, g.party.currency, formdata=None)
-            return _overview(relationship, 409, rate_form=fresh, loyalty_error=str(stale))
-        except DomainError as refusal:
-            error = field_error(form, refusal)
-        else:
-            flash(_("The loyalty rate is saved."))
-            return _back(relationship)
-    return _overview(relationship, 422, rate_form=form, loyalty_error=error)
+    if not form.validate_on_submit():
+        return form, None, None
+    try:
+        set_rate(
+            current_user._get_current_object(),
+            g.party,
+            owner,
+            form.amount_per_point.amount,
+            form.version.data or "",
+        )
+    except StaleForm as stale:
+        return form, "stale", str(stale)
+    except DomainError as refusal:
+        return form, None, field_error(form, refusal)
+    flash(_("The loyalty rate is saved."))
+    return form, "saved", None
 
 
 @bp.route("/clients/<int:relationship_id>/loyalty/adjust", methods=["POST"])
@@ -148,29 +157,14 @@ def update_group_rate(party_id, row_id):
         group = group_of(g.party, "group", row_id)
     except NotFound:
         abort(404)
-    form = LoyaltyRateForm(currency=g.party.currency)
-    error = None
-    if form.validate_on_submit():
-        try:
-            set_rate(
-                current_user._get_current_object(),
-                g.party,
-                group,
-                form.amount_per_point.amount,
-                form.version.data or "",
-            )
-        except StaleForm as stale:
-            fresh = rate_form(group, g.party.currency, formdata=None)
-            return _group_page(group, 409, fresh, str(stale))
-        except DomainError as refusal:
-            error = field_error(form, refusal)
-        else:
-            flash(_("The loyalty rate is saved."))
-            return redirect_to(
-                url_for("client_groups.edit", party_id=g.party.id, row_id=group.id)
-                + "#group-loyalty"
-            )
-    return _group_page(group, 422, form, error)
+    form, outcome, message = _posted_rate(group)
+    if outcome == "saved":
+        return redirect_to(
+            url_for("client_groups.edit", party_id=g.party.id, row_id=group.id) + "#group-loyalty"
+        )
+    if outcome == "stale":
+        return _group_page(group, 409, rate_form(group, g.party.currency, formdata=None), message)
+    return _group_page(group, 422, form, message)
 
 
 def group_loyalty(group, **state) -> dict:
